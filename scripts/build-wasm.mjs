@@ -4,7 +4,7 @@ import { mkdir } from "node:fs/promises";
 import asc from "assemblyscript/asc";
 
 /** Flags for linmem's own allocator modules: smallest code, imported memory, no imports besides it. */
-const ALLOCATOR_FLAGS = [
+export const ALLOCATOR_FLAGS = [
   "-Oz",
   "--converge",
   "--noAssert",
