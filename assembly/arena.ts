@@ -1,0 +1,60 @@
+/**
+ * The arena as a WebAssembly module: the twin of src/allocator/arena.ts. It keeps its heap in the same format, drawn
+ * at the top of that file, and given the same memory, heap base and calls, it returns the same pointers and leaves the
+ * same bytes, so either build can pick up a heap the other made.
+ *
+ * The module imports its memory as `env.memory` and nothing else. It exports:
+ *
+ *   init(heapBase)                    lays out an empty arena at heapBase (a multiple of 8) and works on it
+ *   attach(heapBase)                  works on the arena already at heapBase, changing nothing
+ *   allocate_memory(size) -> ptr      a block of `size` bytes, aligned to 8
+ *   free_memory(ptr)                  nothing, as an arena frees all at once; a pointer it never handed out traps
+ *   reset_memory()                    frees every block
+ *   trap_code                         a global: why the last refused call trapped (see shared/trap.ts)
+ */
+import { ensureMemory } from "./shared/growth";
+import { ALIGNMENT, blockSize, requireSize } from "./shared/size";
+import { INVALID_POINTER, trap } from "./shared/trap";
+
+export { trap_code } from "./shared/trap";
+
+/** "ARN1" in little-endian bytes, with the lock word after it released: the first 8 bytes of every arena. */
+const ARENA_HEADER: u64 = 0x314e5241;
+const TOP_OFFSET = 8;
+const BLOCKS_OFFSET = 12;
+/** Bytes of state before the first block. */
+const STATE_SIZE: u32 = 16;
+
+/** The heap this instance works on. */
+let heapBase: u32 = 0;
+
+export function init(base: u32): void {
+  ensureMemory(base, STATE_SIZE);
+  store<u64>(base, ARENA_HEADER);
+  heapBase = base;
+  reset_memory();
+}
+
+export function attach(base: u32): void {
+  heapBase = base;
+}
+
+export function allocate_memory(size: u32): u32 {
+  requireSize(size);
+  const ptr = load<u32>(heapBase, TOP_OFFSET);
+  store<u32>(heapBase, ensureMemory(ptr, blockSize(size)), TOP_OFFSET);
+  store<u32>(heapBase, load<u32>(heapBase, BLOCKS_OFFSET) + 1, BLOCKS_OFFSET);
+  return ptr;
+}
+
+export function free_memory(ptr: u32): void {
+  const start = heapBase + STATE_SIZE;
+  // A pointer below the first block wraps around in `ptr - start`, so one unsigned comparison finds it too.
+  const outside = ptr - start >= load<u32>(heapBase, TOP_OFFSET) - start;
+  if (ptr !== 0 && ((ptr & (ALIGNMENT - 1)) !== 0 || outside)) trap(INVALID_POINTER);
+}
+
+export function reset_memory(): void {
+  // top, the first block, and the block count, 0, in one store.
+  store<u64>(heapBase, heapBase + STATE_SIZE, TOP_OFFSET);
+}

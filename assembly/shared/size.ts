@@ -1,0 +1,25 @@
+/** The size and alignment rules of src/allocator/size.ts, in WebAssembly. */
+import { INVALID_ALIGNMENT, INVALID_SIZE, trap } from "./trap";
+
+/** The alignment of every block. */
+export const ALIGNMENT: u32 = 8;
+
+/** The largest size one block may have: 1 GiB. */
+export const MAX_ALLOCATION: u32 = 0x4000_0000;
+
+/** The largest extra alignment: one page. */
+export const MAX_ALIGNMENT: u32 = 0x1_0000;
+
+export function requireSize(size: u32): void {
+  if (size > MAX_ALLOCATION) trap(INVALID_SIZE);
+}
+
+/** A power of two from 8 to 65536. */
+export function requireAlignment(align: u32): void {
+  if ((align < ALIGNMENT) | (align > MAX_ALIGNMENT) | (align & (align - 1))) trap(INVALID_ALIGNMENT);
+}
+
+/** The bytes a block of `size` takes: a multiple of 8, and 8 for a size of 0, so that every pointer is unique. */
+export function blockSize(size: u32): u32 {
+  return (max(size, 1) + ALIGNMENT - 1) & ~(ALIGNMENT - 1);
+}

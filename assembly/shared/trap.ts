@@ -1,0 +1,19 @@
+/**
+ * How a module refuses a call: it stores the reason in its exported global `trap_code`, then traps with
+ * `unreachable`. The host catches the trap and reads the global. The numbers are part of the modules' ABI and are the
+ * same as TRAP_CODE_NUMBERS in src/allocator/errors.ts: never renumber.
+ */
+
+export const INVALID_SIZE: u32 = 1;
+export const INVALID_ALIGNMENT: u32 = 2;
+export const OUT_OF_MEMORY: u32 = 3;
+export const INVALID_POINTER: u32 = 4;
+export const DOUBLE_FREE: u32 = 5;
+
+/** Why the last refused call was refused; 0 until one is. The host may set it back to 0 after reading it. */
+export let trap_code: u32 = 0;
+
+export function trap(code: u32): void {
+  trap_code = code;
+  unreachable();
+}
