@@ -6,7 +6,8 @@
  * pointer at or above 2^31 reaches JavaScript as a negative number until it is read with `>>> 0`.
  */
 
-export interface AllocatorExports {
+/** A type rather than an interface, so that it passes as is for a module's imports (`{ allocator: heap.exports }`). */
+export type AllocatorExports = {
   /** Lays out an empty heap at `heapBase`, a multiple of 8, and works on it from now on. */
   init(heapBase: number): void;
   /** Works on the heap already at `heapBase` from now on, changing nothing. */
@@ -23,7 +24,7 @@ export interface AllocatorExports {
   allocate_memory_aligned?: (size: number, align: number) => number;
   /** Where a module has it: resizes a block, keeping its bytes up to the smaller size. */
   reallocate_memory?: (ptr: number, size: number) => number;
-}
+};
 
 const REQUIRED_FUNCTIONS = ["init", "attach", "allocate_memory", "free_memory", "reset_memory"] as const;
 

@@ -1,0 +1,121 @@
+/** The loader and the modules it loads: what it accepts, what it refuses, and the modules' imports and exports. */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { HeapCorruptionError } from "../../src/allocator/errors.js";
+import { LinearMemory } from "../../src/memory/linear-memory.js";
+import { loadAllocator } from "../../src/wasm/loader.js";
+import {
+  ALLOCATOR_MODULE_NAMES,
+  type AllocatorModuleName,
+  allocatorModule,
+  allocatorModuleBytes,
+} from "../../src/wasm/modules.js";
+import { translateTrap } from "../../src/wasm/traps.js";
+import { WasmAllocator } from "../../src/wasm/wasm-allocator.js";
+import { MODULE_CASES } from "./support/cases.js";
+
+describe("allocator modules", () => {
+  it("are all under test", () => {
+    expect(MODULE_CASES.map((moduleCase) => moduleCase.name).sort()).toEqual([...ALLOCATOR_MODULE_NAMES].sort());
+  });
+});
+
+describe.each(MODULE_CASES)("the $name module", ({ name }) => {
+  it("ships the bytes the build wrote, as a fresh copy each time", () => {
+    const bytes = allocatorModuleBytes(name);
+    expect(Buffer.from(bytes).equals(readFileSync(new URL(`../../build/wasm/${name}.wasm`, import.meta.url)))).toBe(
+      true,
+    );
+    bytes[0] = 0xff;
+    expect(allocatorModuleBytes(name)[0]).toBe(0);
+  });
+
+  it("imports its memory and nothing else, and exports the ABI", async () => {
+    const module = await allocatorModule(name);
+    expect(WebAssembly.Module.imports(module)).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
+    const exports = WebAssembly.Module.exports(module).map(({ name, kind }) => `${kind} ${name}`);
+    expect(exports).toEqual(
+      expect.arrayContaining([
+        "function init",
+        "function attach",
+        "function allocate_memory",
+        "function free_memory",
+        "function reset_memory",
+        "global trap_code",
+      ]),
+    );
+  });
+
+  it("is compiled once", () => {
+    expect(allocatorModule(name)).toBe(allocatorModule(name));
+  });
+
+  it("loads as an Allocator on the heap it was given", async () => {
+    const memory = LinearMemory.create();
+    const heap = await loadAllocator(name, memory, { heapBase: 4096 });
+    expect(heap).toBeInstanceOf(WasmAllocator);
+    expect(heap.name).toBe(name);
+    expect(heap.memory).toBe(memory);
+    expect(heap.heapBase).toBe(4096);
+    expect(heap.allocate(10)).toBeGreaterThan(4096);
+    expect(heap.stats().blocksInUse).toBe(1);
+    heap.check();
+  });
+
+  it("puts its heap at 8 by default, and takes a WebAssembly.Memory as it is", async () => {
+    const heap = await loadAllocator(name, new WebAssembly.Memory({ initial: 1 }));
+    expect(heap.heapBase).toBe(8);
+    heap.check();
+  });
+
+  it("makes an instance per heap, so heaps in one memory stay apart", async () => {
+    const memory = LinearMemory.create();
+    const low = await loadAllocator(name, memory, { heapBase: 8 });
+    const high = await loadAllocator(name, memory, { heapBase: 32768 });
+    expect(high.allocate(8)).toBeGreaterThan(32768);
+    expect(low.allocate(8)).toBeLessThan(32768);
+    low.check();
+    high.check();
+  });
+
+  it("attaches only to a heap of its own kind", async () => {
+    const memory = LinearMemory.create();
+    await expect(loadAllocator.attach(name, memory, 1024)).rejects.toThrow(HeapCorruptionError);
+    await loadAllocator(name, memory, { heapBase: 1024 });
+    const attached = await loadAllocator.attach(name, memory, 1024);
+    attached.check();
+  });
+
+  it("refuses what it cannot load onto", async () => {
+    const unknown = "malloc" as AllocatorModuleName;
+    await expect(loadAllocator(unknown, LinearMemory.create())).rejects.toThrow(RangeError);
+    await expect(loadAllocator(name, new ArrayBuffer(65536))).rejects.toThrow(TypeError);
+    await expect(loadAllocator(name, LinearMemory.create({ shared: true }))).rejects.toThrow(TypeError);
+    for (const heapBase of [-8, 12, 2 ** 32, 1.5]) {
+      await expect(loadAllocator(name, LinearMemory.create(), { heapBase })).rejects.toThrow(RangeError);
+      await expect(loadAllocator.attach(name, LinearMemory.create(), heapBase)).rejects.toThrow(RangeError);
+    }
+  });
+
+  it("turns a trap into an AllocationTrap once, setting trap_code back to 0", async () => {
+    const heap = await loadAllocator(name, LinearMemory.create());
+    expect(() => heap.allocate(2 ** 31)).toThrow(/size must be/);
+    expect(heap.exports.trap_code.value).toBe(0);
+  });
+});
+
+describe("translateTrap", () => {
+  const trapCode = new WebAssembly.Global({ value: "i32", mutable: true }, 0);
+
+  it("passes on a trap with no code stored: a fault, not a refusal", () => {
+    const fault = new WebAssembly.RuntimeError("memory access out of bounds");
+    expect(translateTrap(fault, trapCode, "arena", "allocate(8)")).toBe(fault);
+  });
+
+  it("passes on errors that are not traps", () => {
+    trapCode.value = 3;
+    const error = new TypeError("not a trap");
+    expect(translateTrap(error, trapCode, "arena", "allocate(8)")).toBe(error);
+    expect(trapCode.value).toBe(3);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * One heap, two builds: what the TypeScript build allocates the WebAssembly build frees, and the other way round, and
+ * each build's `check()` accepts the heap the other left.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type Allocator, AllocatorBase, type BlockAllocator, type HeapStats } from "../../src/allocator/contract.js";
+import { LinearMemory } from "../../src/memory/linear-memory.js";
+import { loadAllocator } from "../../src/wasm/loader.js";
+import { MODULE_CASES } from "./support/cases.js";
+import { Lockstep } from "./support/lockstep.js";
+import { LiveBlocks, steps } from "./support/steps.js";
+
+const HEAP_BASE = 256;
+
+/** Memories for random workloads: small enough a maximum that the largest requests run out of memory. */
+const SMALL_MEMORY = { maximumPages: 256 };
+
+/** One heap used through two allocators: each call goes to the one the next choice names. */
+class Alternating extends AllocatorBase {
+  readonly name = "alternating";
+  readonly memory: LinearMemory;
+  readonly heapBase: number;
+  private turn = 0;
+
+  constructor(
+    private readonly sides: readonly [Allocator, Allocator],
+    private readonly choices: readonly boolean[],
+  ) {
+    super();
+    this.memory = sides[0].memory;
+    this.heapBase = sides[0].heapBase;
+  }
+
+  allocate(size: number, align?: number): number {
+    return this.next().allocate(size, align);
+  }
+
+  free(ptr: number): void {
+    this.next().free(ptr);
+  }
+
+  reallocate(ptr: number, size: number): number {
+    return (this.next() as BlockAllocator).reallocate(ptr, size);
+  }
+
+  reset(): void {
+    this.next().reset();
+  }
+
+  stats(): HeapStats {
+    return this.sides[0].stats();
+  }
+
+  /** Both sides must accept the heap. */
+  check(): void {
+    this.sides[0].check();
+    this.sides[1].check();
+  }
+
+  private next(): Allocator {
+    const choice = this.choices[this.turn++ % this.choices.length];
+    return this.sides[choice ? 1 : 0];
+  }
+}
+
+describe.each(MODULE_CASES)("one $name heap shared by both builds", (moduleCase) => {
+  it("is used, freed and reset by WebAssembly after TypeScript made it, and checked by both", async () => {
+    const memory = LinearMemory.create();
+    const typescript = moduleCase.typescript(memory, { heapBase: HEAP_BASE });
+    const first = typescript.allocate(24);
+    const second = typescript.allocate(100);
+    const wasm = await loadAllocator.attach(moduleCase.name, memory, HEAP_BASE);
+    const third = wasm.allocate(40);
+    expect([first, second]).not.toContain(third);
+    wasm.free(first);
+    typescript.free(third);
+    wasm.check();
+    typescript.check();
+    wasm.reset();
+    typescript.check();
+    expect(typescript.allocate(24)).toBe(first);
+  });
+
+  it("is used, freed and reset by TypeScript after WebAssembly made it, and checked by both", async () => {
+    const memory = LinearMemory.create();
+    const wasm = await loadAllocator(moduleCase.name, memory, { heapBase: HEAP_BASE });
+    const first = wasm.allocate(24);
+    const second = wasm.allocate(100);
+    const typescript = moduleCase.typescript.attach(memory, HEAP_BASE);
+    const third = typescript.allocate(40);
+    expect([first, second]).not.toContain(third);
+    typescript.free(first);
+    wasm.free(third);
+    typescript.check();
+    wasm.check();
+    typescript.reset();
+    wasm.check();
+    expect(wasm.allocate(24)).toBe(first);
+  });
+
+  it("behaves, call by call and byte by byte, as a heap used by TypeScript alone", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        steps({ reallocate: moduleCase.reallocate }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 16 }),
+        async (workload, choices) => {
+          const reference = moduleCase.typescript(LinearMemory.create(SMALL_MEMORY), { heapBase: HEAP_BASE });
+          const memory = LinearMemory.create(SMALL_MEMORY);
+          const typescript = moduleCase.typescript(memory, { heapBase: HEAP_BASE });
+          const wasm = await loadAllocator.attach(moduleCase.name, memory, HEAP_BASE);
+          const pair = new Lockstep(reference, new Alternating([typescript, wasm], choices));
+          const live = new LiveBlocks(pair);
+          for (const [index, step] of workload.entries()) {
+            live.run(step);
+            pair.expectSameMemory(`after step ${index}, ${JSON.stringify(step)}`);
+          }
+          pair.check();
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
