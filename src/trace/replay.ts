@@ -1,28 +1,42 @@
 /**
- * Replays a trace on an allocator. With `verify`, every block is filled with a byte of its own when it is allocated
- * or resized, and checked when it is resized or freed and at the end, so a replay proves that no block was handed
- * out twice or overwritten. With `checkEveryStep`, the heap's own `check()` runs after every event (slow, thorough).
+ * Replays a trace on a heap. With `verify`, every block is filled with a byte of its own when it is allocated or
+ * resized, and checked when it is resized or freed and at the end, so a replay proves that no block was handed out
+ * twice or overwritten. With `checkEveryStep`, the heap's own `check()` runs after every event (slow, thorough).
  */
-import type { Allocator, BlockAllocator } from "../allocator/contract.js";
+import type { Allocator } from "../allocator/contract.js";
 import { ALIGNMENT } from "../allocator/size.js";
-import { EVENT_ALLOCATE, EVENT_ALLOCATE_ALIGNED, EVENT_FREE, type Trace } from "./trace.js";
+import { blockByte, firstChangedByte } from "./block-pattern.js";
+import { type Heap, heapOf, type LinearHeap } from "./heap.js";
+import { describeEvent, EVENT_ALLOCATE, EVENT_ALLOCATE_ALIGNED, EVENT_FREE, type Trace } from "./trace.js";
 
 export interface ReplayOptions {
   /** Fill every block with its own byte and verify it on resize, on free and at the end. */
   verify?: boolean;
   /** Run the heap's `check()` after every event. */
   checkEveryStep?: boolean;
+  /**
+   * Called every 65,536 events with the number of events replayed so far, to show progress. What it throws ends the
+   * replay and reaches the caller as it is.
+   */
+  onProgress?: (events: number) => void;
 }
 
-export interface ReplayResult {
+/** What a replay measured. */
+export interface HeapReplayResult {
   events: number;
   /** The most bytes live at once, as the program asked for them. */
   peakLiveBytes: number;
   /** The most blocks live at once. */
   peakLiveBlocks: number;
-  /** The highest address any block reached, minus the heap base: the footprint. */
+  /** The highest address any block reached, minus the heap base: the footprint. Null for a heap not in memory. */
+  peakFootprint: number | null;
+  /** The memory's size at the end (memory never shrinks, so also its peak), or null for a heap not in memory. */
+  memorySize: number | null;
+}
+
+/** What a replay on a heap in linear memory measured. */
+export interface ReplayResult extends HeapReplayResult {
   peakFootprint: number;
-  /** The memory's size at the end (memory never shrinks, so also its peak). */
   memorySize: number;
 }
 
@@ -31,65 +45,78 @@ export class ReplayError extends Error {
   /** The index of the event, counting from 0. */
   readonly event: number;
 
-  constructor(trace: string, event: number, message: string, options?: ErrorOptions) {
-    super(`${trace}, event ${event}: ${message}`, options);
+  /** `where` is the event as its line reads ("f 17"), or "the end" for the final verification. */
+  constructor(trace: string, event: number, where: string, message: string, options?: ErrorOptions) {
+    super(`${trace}, event ${event} (${where}): ${message}`, options);
     this.name = "ReplayError";
     this.event = event;
   }
 }
 
-/** The byte a block is filled with: different for neighbouring ids, never 0 (the color of fresh memory). */
-function blockByte(id: number): number {
-  return (Math.imul(id, 0x9e3779b1) >>> 24) | 1;
-}
+const PROGRESS_INTERVAL = 0x1_0000;
 
-export function replay(trace: Trace, allocator: Allocator, options: ReplayOptions = {}): ReplayResult {
-  const { verify = false, checkEveryStep = false } = options;
+export function replay(trace: Trace, heap: Allocator | LinearHeap, options?: ReplayOptions): ReplayResult;
+export function replay(trace: Trace, heap: Heap, options?: ReplayOptions): HeapReplayResult;
+export function replay(trace: Trace, target: Allocator | Heap, options: ReplayOptions = {}): HeapReplayResult {
+  const heap = isHeap(target) ? target : heapOf(target);
+  const { verify = false, checkEveryStep = false, onProgress } = options;
+  const check = heap.check;
+  if (checkEveryStep && check === undefined) throw new TypeError("checkEveryStep: this heap has no check()");
   const { kinds, ids, sizes, aligns } = trace;
   const pointers = new Uint32Array(trace.blockCount);
   const blockSizes = new Uint32Array(trace.blockCount);
-  const heapBase = allocator.heapBase;
-  const canResize = typeof (allocator as Partial<BlockAllocator>).reallocate === "function";
+  const heapBase = heap.heapBase;
   let liveBytes = 0;
   let liveBlocks = 0;
   let peakLiveBytes = 0;
   let peakLiveBlocks = 0;
-  let highest = heapBase;
+  let highest = heapBase ?? 0;
   let event = 0;
+  /** What the progress callback threw, which is passed on as it is. */
+  let interruption: unknown = null;
+
+  /** A ReplayError at the current event, naming it as its line reads ("f 17"), or the end of the trace. */
+  const failure = (message: string, cause?: unknown): ReplayError => {
+    const where = event < trace.length ? describeEvent(trace, event) : "the end";
+    return new ReplayError(trace.name, event, where, message, cause === undefined ? undefined : { cause });
+  };
 
   const expectIntact = (id: number, length: number): void => {
     const ptr = pointers[id] as number;
-    const u8 = allocator.memory.u8;
-    const expected = blockByte(id);
-    for (let i = 0; i < length; i++) {
-      if (u8[ptr + i] !== expected) {
-        throw new ReplayError(trace.name, event, `block ${id} (at ${ptr}, ${blockSizes[id]} bytes): byte ${i} changed`);
-      }
-    }
+    const changed = firstChangedByte(heap.bytes(ptr, length), blockByte(id));
+    if (changed !== -1) throw failure(`block ${id} (at ${ptr}, ${blockSizes[id]} bytes): byte ${changed} changed`);
   };
 
   try {
     for (; event < trace.length; event++) {
+      if (onProgress !== undefined && event % PROGRESS_INTERVAL === 0) {
+        try {
+          onProgress(event);
+        } catch (error) {
+          interruption = error;
+          throw error;
+        }
+      }
       const kind = kinds[event] as number;
       const id = ids[event] as number;
       const size = sizes[event] as number;
       if (kind === EVENT_FREE) {
         if (verify) expectIntact(id, blockSizes[id] as number);
-        allocator.free(pointers[id] as number);
+        heap.free(pointers[id] as number);
+        // A freed block is no longer the program's: the final verification must not look at its bytes.
+        pointers[id] = 0;
         liveBytes -= blockSizes[id] as number;
         liveBlocks--;
       } else {
         let ptr: number;
         if (kind === EVENT_ALLOCATE) {
-          ptr = allocator.allocate(size);
+          ptr = heap.allocate(size);
         } else if (kind === EVENT_ALLOCATE_ALIGNED) {
-          ptr = allocator.allocate(size, Math.max(aligns[event] as number, ALIGNMENT));
+          ptr = heap.allocate(size, Math.max(aligns[event] as number, ALIGNMENT));
         } else {
           const old = blockSizes[id] as number;
           if (verify) expectIntact(id, old);
-          ptr = canResize
-            ? (allocator as BlockAllocator).reallocate(pointers[id] as number, size)
-            : moveBlock(allocator, pointers[id] as number, old, size);
+          ptr = heap.reallocate(pointers[id] as number, size, old);
           pointers[id] = ptr;
           if (verify) expectIntact(id, Math.min(old, size));
           liveBytes -= old;
@@ -102,31 +129,26 @@ export function replay(trace: Trace, allocator: Allocator, options: ReplayOption
         if (ptr + size > highest) highest = ptr + size;
         if (liveBytes > peakLiveBytes) peakLiveBytes = liveBytes;
         if (liveBlocks > peakLiveBlocks) peakLiveBlocks = liveBlocks;
-        if (verify) allocator.memory.u8.fill(blockByte(id), ptr, ptr + size);
+        if (verify) heap.bytes(ptr, size).fill(blockByte(id));
       }
-      if (checkEveryStep) allocator.check();
+      if (checkEveryStep) (check as () => void)();
     }
     if (verify) {
       for (let id = 0; id < trace.blockCount; id++) if (pointers[id] !== 0) expectIntact(id, blockSizes[id] as number);
     }
   } catch (error) {
-    if (error instanceof ReplayError) throw error;
-    throw new ReplayError(trace.name, event, (error as Error).message, { cause: error });
+    if (error instanceof ReplayError || error === interruption) throw error;
+    throw failure((error as Error).message, error);
   }
   return {
     events: trace.length,
     peakLiveBytes,
     peakLiveBlocks,
-    peakFootprint: highest - heapBase,
-    memorySize: allocator.memory.byteLength,
+    peakFootprint: heapBase === null ? null : highest - heapBase,
+    memorySize: heap.memorySize(),
   };
 }
 
-/** Resizes a block for an allocator that cannot: a new block, the bytes copied, the old block freed. */
-function moveBlock(allocator: Allocator, ptr: number, oldSize: number, size: number): number {
-  const moved = allocator.allocate(size);
-  const u8 = allocator.memory.u8;
-  u8.copyWithin(moved, ptr, ptr + Math.min(oldSize, size));
-  allocator.free(ptr);
-  return moved;
+function isHeap(target: Allocator | Heap): target is Heap {
+  return typeof (target as Heap).bytes === "function";
 }

@@ -44,80 +44,119 @@ export class TraceFormatError extends Error {
   }
 }
 
-const FIELDS: Record<string, { kind: number; fields: number; usage: string }> = {
-  a: { kind: EVENT_ALLOCATE, fields: 3, usage: "a ID SIZE" },
-  m: { kind: EVENT_ALLOCATE_ALIGNED, fields: 4, usage: "m ID ALIGN SIZE" },
-  r: { kind: EVENT_RESIZE, fields: 3, usage: "r ID SIZE" },
-  f: { kind: EVENT_FREE, fields: 2, usage: "f ID" },
+interface EventFormat {
+  kind: number;
+  /** Numbers after the letter. */
+  numbers: number;
+  usage: string;
+}
+
+const FORMATS: Record<string, EventFormat> = {
+  a: { kind: EVENT_ALLOCATE, numbers: 2, usage: "a ID SIZE" },
+  m: { kind: EVENT_ALLOCATE_ALIGNED, numbers: 3, usage: "m ID ALIGN SIZE" },
+  r: { kind: EVENT_RESIZE, numbers: 2, usage: "r ID SIZE" },
+  f: { kind: EVENT_FREE, numbers: 1, usage: "f ID" },
 };
 
+/** The format of each event letter, indexed by its character code. */
+const FORMAT_BY_CODE: (EventFormat | undefined)[] = [];
+for (const [letter, format] of Object.entries(FORMATS)) FORMAT_BY_CODE[letter.charCodeAt(0)] = format;
+
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+const TAB = 0x09;
+const CARRIAGE_RETURN = 0x0d;
+const DIGIT_0 = 0x30;
+const LARGEST_NUMBER = 0xffff_ffff;
+
+/** What one line says, once read. */
+interface ParsedLine {
+  format: EventFormat;
+  values: number[];
+}
+
 /**
- * Parses a trace's text, checking that it makes sense as well as that it is well formed: every block is allocated
- * once, and resized or freed only while it is live.
+ * Parses a trace, checking that it makes sense as well as that it is well formed: every block is allocated once, and
+ * resized or freed only while it is live. Takes the text, or its bytes (ASCII or UTF-8) as read from a file.
+ *
+ * Lines in the usual shape (one letter, numbers separated by spaces or tabs) are read straight from the bytes; any
+ * other line is read again as text, which either accepts it or explains what is wrong with it.
  */
-export function parseTrace(text: string, name = "trace"): Trace {
-  const lines = text.split("\n");
-  let capacity = lines.length;
-  let kinds = new Uint8Array(capacity);
-  let ids = new Uint32Array(capacity);
-  let sizes = new Uint32Array(capacity);
-  let aligns = new Uint32Array(capacity);
+export function parseTrace(source: string | Uint8Array, name = "trace"): Trace {
+  const bytes = typeof source === "string" ? new TextEncoder().encode(source) : source;
+  const capacity = countLines(bytes);
+  const kinds = new Uint8Array(capacity);
+  const ids = new Uint32Array(capacity);
+  const sizes = new Uint32Array(capacity);
+  const aligns = new Uint32Array(capacity);
   /** 0: never seen, 1: live, 2: freed. */
   let states = new Uint8Array(1024);
   let length = 0;
   let blockCount = 0;
+  const values = [0, 0, 0];
+  let lineNumber = 0;
+  let position = 0;
 
-  for (let index = 0; index < lines.length; index++) {
-    const line = (lines[index] as string).trim();
-    if (line === "") continue;
-    const lineNumber = index + 1;
-    const fields = line.split(/\s+/);
-    const format = FIELDS[fields[0] as string];
-    if (format === undefined) {
-      throw new TraceFormatError(name, lineNumber, `expected an event a, m, r or f, found "${fields[0]}"`);
-    }
-    if (fields.length !== format.fields) {
-      throw new TraceFormatError(name, lineNumber, `expected "${format.usage}", found "${line}"`);
-    }
-    const numbers = fields.slice(1).map((field) => Number(field));
-    for (let i = 0; i < numbers.length; i++) {
-      const value = numbers[i] as number;
-      if (!/^\d+$/.test(fields[i + 1] as string) || value > 0xffff_ffff) {
-        throw new TraceFormatError(name, lineNumber, `expected "${format.usage}" with whole numbers, found "${line}"`);
+  while (position < bytes.length) {
+    lineNumber++;
+    const lineStart = position;
+    let lineEnd = bytes.indexOf(NEWLINE, position);
+    if (lineEnd === -1) lineEnd = bytes.length;
+    position = lineEnd + 1;
+
+    // The usual shape: a letter, then each number after one or more spaces or tabs, then perhaps a carriage return.
+    let format = FORMAT_BY_CODE[bytes[lineStart] as number];
+    let at = lineStart + 1;
+    let count = 0;
+    while (format !== undefined && at < lineEnd && count < format.numbers) {
+      const separator = bytes[at] as number;
+      if (separator !== SPACE && separator !== TAB) break;
+      do at++;
+      while (at < lineEnd && (bytes[at] === SPACE || bytes[at] === TAB));
+      let value = 0;
+      const digitsStart = at;
+      for (let digit = (bytes[at] as number) - DIGIT_0; at < lineEnd && digit >= 0 && digit <= 9; ) {
+        value = value * 10 + digit;
+        digit = (bytes[++at] as number) - DIGIT_0;
       }
+      if (at === digitsStart || at - digitsStart > 10 || value > LARGEST_NUMBER) break;
+      values[count++] = value;
     }
-    const id = numbers[0] as number;
-    if (length === capacity) {
-      capacity *= 2;
-      kinds = grown(kinds, capacity);
-      ids = grown(ids, capacity);
-      sizes = grown(sizes, capacity);
-      aligns = grown(aligns, capacity);
+    if (at < lineEnd && bytes[at] === CARRIAGE_RETURN) at++;
+    if (format === undefined || count !== format.numbers || at !== lineEnd) {
+      // Anything else: blank lines, other spacing, and every mistake, which the slow path names.
+      const parsed = parseLineText(lineText(bytes, lineStart, lineEnd), name, lineNumber);
+      if (parsed === null) continue;
+      format = parsed.format;
+      for (let i = 0; i < format.numbers; i++) values[i] = parsed.values[i] as number;
     }
+
+    const kind = format.kind;
+    const id = values[0] as number;
     if (id >= states.length) states = grown(states, Math.max(id + 1, states.length * 2));
     const state = states[id];
-    if (format.kind === EVENT_ALLOCATE || format.kind === EVENT_ALLOCATE_ALIGNED) {
+    if (kind === EVENT_ALLOCATE || kind === EVENT_ALLOCATE_ALIGNED) {
       if (state !== 0) throw new TraceFormatError(name, lineNumber, `block ${id} is allocated a second time`);
       states[id] = 1;
-      blockCount = Math.max(blockCount, id + 1);
+      if (id >= blockCount) blockCount = id + 1;
     } else if (state !== 1) {
-      const verb = format.kind === EVENT_FREE ? "frees" : "resizes";
+      const verb = kind === EVENT_FREE ? "frees" : "resizes";
       const what = state === 0 ? "an unknown block" : "a block already freed";
       throw new TraceFormatError(name, lineNumber, `${verb} ${what}: ${id}`);
-    } else if (format.kind === EVENT_FREE) {
+    } else if (kind === EVENT_FREE) {
       states[id] = 2;
     }
-    kinds[length] = format.kind;
+    kinds[length] = kind;
     ids[length] = id;
-    if (format.kind === EVENT_ALLOCATE_ALIGNED) {
-      const align = numbers[1] as number;
-      if ((align & (align - 1)) !== 0 || align === 0) {
+    if (kind === EVENT_ALLOCATE_ALIGNED) {
+      const align = values[1] as number;
+      if (align === 0 || (align & (align - 1)) !== 0) {
         throw new TraceFormatError(name, lineNumber, `expected a power-of-two ALIGN, found ${align}`);
       }
       aligns[length] = align;
-      sizes[length] = numbers[2] as number;
-    } else if (format.kind !== EVENT_FREE) {
-      sizes[length] = numbers[1] as number;
+      sizes[length] = values[2] as number;
+    } else if (kind !== EVENT_FREE) {
+      sizes[length] = values[1] as number;
     }
     length++;
   }
@@ -130,6 +169,58 @@ export function parseTrace(text: string, name = "trace"): Trace {
     aligns: aligns.subarray(0, length),
     blockCount,
   };
+}
+
+/**
+ * Reads one line as text: null for a blank line, else its event and numbers, or a TraceFormatError saying what was
+ * expected.
+ */
+function parseLineText(text: string, name: string, lineNumber: number): ParsedLine | null {
+  const line = text.trim();
+  if (line === "") return null;
+  const fields = line.split(/\s+/);
+  const format = FORMATS[fields[0] as string];
+  if (format === undefined) {
+    throw new TraceFormatError(name, lineNumber, `expected an event a, m, r or f, found "${fields[0]}"`);
+  }
+  if (fields.length !== format.numbers + 1) {
+    throw new TraceFormatError(name, lineNumber, `expected "${format.usage}", found "${line}"`);
+  }
+  const values = fields.slice(1).map((field) => Number(field));
+  for (let i = 0; i < values.length; i++) {
+    if (!/^\d+$/.test(fields[i + 1] as string) || (values[i] as number) > LARGEST_NUMBER) {
+      throw new TraceFormatError(name, lineNumber, `expected "${format.usage}" with whole numbers, found "${line}"`);
+    }
+  }
+  return { format, values };
+}
+
+/** One event as the line that would write it, for messages: "f 17", "a 3 100". */
+export function describeEvent(trace: Trace, index: number): string {
+  const id = trace.ids[index];
+  switch (trace.kinds[index]) {
+    case EVENT_ALLOCATE:
+      return `a ${id} ${trace.sizes[index]}`;
+    case EVENT_ALLOCATE_ALIGNED:
+      return `m ${id} ${trace.aligns[index]} ${trace.sizes[index]}`;
+    case EVENT_RESIZE:
+      return `r ${id} ${trace.sizes[index]}`;
+    default:
+      return `f ${id}`;
+  }
+}
+
+/** Lines in the text, counting a last one without a newline: an upper bound on its events. */
+function countLines(bytes: Uint8Array): number {
+  let lines = 1;
+  for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) lines++;
+  return lines;
+}
+
+const utf8 = new TextDecoder();
+
+function lineText(bytes: Uint8Array, start: number, end: number): string {
+  return utf8.decode(bytes.subarray(start, end));
 }
 
 function grown<T extends Uint8Array | Uint32Array>(array: T, length: number): T {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { arena } from "../../src/allocator/arena.js";
 import type { Allocator } from "../../src/allocator/contract.js";
 import { LinearMemory } from "../../src/memory/linear-memory.js";
+import { type Heap, heapOf } from "../../src/trace/heap.js";
 import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
 import { ReplayError, replay } from "../../src/trace/replay.js";
 import { parseTrace } from "../../src/trace/trace.js";
@@ -39,12 +40,61 @@ describe("replay", () => {
     }
     expect(caught).toBeInstanceOf(ReplayError);
     expect((caught as ReplayError).event).toBe(2);
-    expect((caught as Error).message).toMatch(/event 2: block 0 \(at 24, 16 bytes\): byte 0 changed/);
+    expect((caught as Error).message).toMatch(/event 2 \(f 0\): block 0 \(at 24, 16 bytes\): byte 0 changed/);
   });
 
   it("names the event where the allocator failed", () => {
     const heap = arena(LinearMemory.create({ initialPages: 1, maximumPages: 1 }));
     const trace = parseTrace("a 0 10\na 1 100000\n");
-    expect(() => replay(trace, heap)).toThrow(/event 1: allocate\(100000\)/);
+    expect(() => replay(trace, heap)).toThrow(/event 1 \(a 1 100000\): allocate\(100000\)/);
+  });
+
+  it("replays on a heap outside linear memory, with no footprint to report", () => {
+    const blocks: Uint8Array[] = [new Uint8Array(0)];
+    const heap: Heap = {
+      allocate: (size) => blocks.push(new Uint8Array(size)) - 1,
+      free: () => {},
+      reallocate: (ptr, size) => {
+        const resized = new Uint8Array(size);
+        resized.set((blocks[ptr] as Uint8Array).subarray(0, size));
+        blocks[ptr] = resized;
+        return ptr;
+      },
+      bytes: (ptr, size) => (blocks[ptr] as Uint8Array).subarray(0, size),
+      heapBase: null,
+      memorySize: () => null,
+    };
+    const result = replay(parseTrace("a 0 10\na 1 30\nr 0 50\nf 1\n"), heap, { verify: true });
+    expect(result).toEqual({ events: 4, peakLiveBytes: 80, peakLiveBlocks: 2, peakFootprint: null, memorySize: null });
+    expect(() => replay(parseTrace("a 0 1\n"), heap, { checkEveryStep: true })).toThrow(/has no check\(\)/);
+  });
+
+  it("finds a block overwritten after its last event, at the end", () => {
+    const allocator = arena(LinearMemory.create());
+    const heap = heapOf(allocator);
+    const corrupting: Heap = {
+      ...heap,
+      allocate: (size) => {
+        const ptr = heap.allocate(size);
+        // The second block's allocation writes over the first block's last byte.
+        if (size === 5) allocator.memory.u8[ptr - 1] = 0;
+        return ptr;
+      },
+    };
+    expect(() => replay(parseTrace("a 0 8\na 1 5\n"), corrupting, { verify: true })).toThrow(
+      /event 2 \(the end\): block 0 \(at \d+, 8 bytes\): byte 7 changed/,
+    );
+  });
+
+  it("passes what the progress callback throws on as it is", () => {
+    const stop = new Error("stop");
+    let calls = 0;
+    const onProgress = (events: number): void => {
+      calls++;
+      if (events > 0) throw stop;
+    };
+    const events = Array.from({ length: 70_000 }, (_, id) => `a ${id} 8`).join("\n");
+    expect(() => replay(parseTrace(events), arena(LinearMemory.create()), { onProgress })).toThrow(stop);
+    expect(calls).toBe(2);
   });
 });

@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
+import { loadTrace, SAMPLE_TRACE, traceFiles } from "../../src/trace/load.js";
 import {
+  describeEvent,
   EVENT_ALLOCATE,
   EVENT_ALLOCATE_ALIGNED,
   EVENT_FREE,
@@ -26,8 +30,44 @@ describe("parseTrace", () => {
     expect(trace.blockCount).toBe(2);
   });
 
+  it("reads the same events from text and from bytes, whatever the spacing and line endings", () => {
+    const plain = parseTrace("a 0 10\nm 1 64 100\nr 0 20\nf 1\n");
+    const spaced = "  a\t0   10 \r\n\r\n\tm 1\t64 100\r\nr  0 20\nf 1";
+    for (const source of [spaced, new TextEncoder().encode(spaced)]) {
+      const trace = parseTrace(source);
+      expect(Array.from(trace.kinds)).toEqual(Array.from(plain.kinds));
+      expect(Array.from(trace.ids)).toEqual(Array.from(plain.ids));
+      expect(Array.from(trace.sizes)).toEqual(Array.from(plain.sizes));
+      expect(Array.from(trace.aligns)).toEqual(Array.from(plain.aligns));
+    }
+  });
+
+  it("reads the largest numbers a u32 holds, and leading zeros", () => {
+    const trace = parseTrace("a 0 4294967295\na 00001 007\n");
+    expect(Array.from(trace.sizes)).toEqual([4294967295, 7]);
+    expect(Array.from(trace.ids)).toEqual([0, 1]);
+  });
+
+  it("counts lines from 1, blank ones included, in text and in bytes", () => {
+    const text = "a 0 1\n\n   \na 1 x\n";
+    expect(() => parseTrace(text, "t")).toThrow(/^t:4: expected "a ID SIZE" with whole numbers, found "a 1 x"$/);
+    expect(() => parseTrace(new TextEncoder().encode(text), "t")).toThrow(/^t:4: /);
+  });
+
+  it("describes an event as the line that would write it", () => {
+    const trace = parseTrace("a 0 10\nm 1 64 100\nr 0 20\nf 1\n");
+    expect([0, 1, 2, 3].map((event) => describeEvent(trace, event))).toEqual(["a 0 10", "m 1 64 100", "r 0 20", "f 1"]);
+  });
+
   it.each([
     ["x 0 1", 1, /expected an event a, m, r or f, found "x"/],
+    ["ab 0 1", 1, /expected an event a, m, r or f, found "ab"/],
+    ["a0 1", 1, /expected an event a, m, r or f, found "a0"/],
+    ["a 0 1 2", 1, /expected "a ID SIZE", found "a 0 1 2"/],
+    ["a 0 4294967296", 1, /whole numbers/],
+    ["a 0 99999999999999999999", 1, /whole numbers/],
+    ["a 0 0x10", 1, /whole numbers/],
+    ["m 0 0 10", 1, /power-of-two ALIGN, found 0/],
     ["a 0", 1, /expected "a ID SIZE", found "a 0"/],
     ["a 0 1\nf 0 3", 2, /expected "f ID"/],
     ["a 0 -5", 1, /whole numbers/],
@@ -60,5 +100,30 @@ describe("loadTrace", () => {
 
   it("names a missing file", () => {
     expect(() => loadTrace("/no/such/file.trace")).toThrow(/cannot read trace \/no\/such\/file.trace: no such file/);
+  });
+
+  it("reads a plain file, and names the line of a mistake in it", () => {
+    const directory = mkdtempSync(join(tmpdir(), "linmem-trace-"));
+    const good = join(directory, "good.trace");
+    const bad = join(directory, "bad.trace");
+    writeFileSync(good, "a 0 10\nf 0\n");
+    writeFileSync(bad, "a 0 10\nf 1\n");
+    expect(loadTrace(good).length).toBe(2);
+    expect(() => loadTrace(bad)).toThrow(/^bad.trace:2: frees an unknown block: 1$/);
+  });
+});
+
+describe("traceFiles", () => {
+  it("gives a file as it is, and a directory's trace files in the order of their names", () => {
+    const directory = mkdtempSync(join(tmpdir(), "linmem-traces-"));
+    for (const name of ["b.trace.gz", "a.trace", "notes.txt"]) writeFileSync(join(directory, name), "");
+    expect(traceFiles(join(directory, "notes.txt"))).toEqual([join(directory, "notes.txt")]);
+    expect(traceFiles(directory)).toEqual([join(directory, "a.trace"), join(directory, "b.trace.gz")]);
+  });
+
+  it("names a missing path, and a directory without traces", () => {
+    expect(() => traceFiles("/no/such/dir")).toThrow(/cannot read trace \/no\/such\/dir: no such file/);
+    const empty = mkdtempSync(join(tmpdir(), "linmem-empty-"));
+    expect(() => traceFiles(empty)).toThrow(/no trace files/);
   });
 });
