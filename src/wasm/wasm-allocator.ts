@@ -6,7 +6,7 @@
  * module does not export: both builds keep the heap in one format, so either may act on it at any time.
  *
  * Numbers cross into WebAssembly as u32, so a size, alignment or pointer that is not one would arrive truncated; those
- * are refused here, with the same code and message as the TypeScript build. The module checks everything else.
+ * are refused here, with the same trap code as the TypeScript build. The module checks everything else.
  */
 import {
   type Allocator,

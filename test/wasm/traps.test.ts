@@ -74,19 +74,21 @@ describe.each(MODULE_CASES)("the $name module refuses bad calls as its TypeScrip
     expectRefused(pair.subject, () => pair.subject.free(block.value as number), "DOUBLE_FREE");
   });
 
-  it("OUT_OF_MEMORY, as AllocationTraps, when the heap's state does not fit in memory", async () => {
-    const options = { heapBase: 2 * PAGE_SIZE };
-    const memory = () => LinearMemory.create({ initialPages: 1, maximumPages: 2 });
-    const refusals = [
-      () => moduleCase.typescript(memory(), options),
-      () => loadAllocator(moduleCase.name, memory(), options),
-    ];
-    for (const make of refusals) {
-      await expect(async () => make()).rejects.toSatisfy(
-        (error) => error instanceof AllocationTrap && error.code === "OUT_OF_MEMORY",
-      );
-    }
-  });
+  it.each([2 * PAGE_SIZE, 0xffff_ffe8, 0xffff_fff0])(
+    "OUT_OF_MEMORY, as AllocationTraps, when the heap's state does not fit in memory at %i",
+    async (heapBase) => {
+      const memory = () => LinearMemory.create({ initialPages: 1, maximumPages: 2 });
+      const refusals = [
+        () => moduleCase.typescript(memory(), { heapBase }),
+        () => loadAllocator(moduleCase.name, memory(), { heapBase }),
+      ];
+      for (const make of refusals) {
+        await expect(async () => make()).rejects.toSatisfy(
+          (error) => error instanceof AllocationTrap && error.code === "OUT_OF_MEMORY",
+        );
+      }
+    },
+  );
 });
 
 describe.each(MODULE_CASES)("the $name module's error ABI, without the loader", (moduleCase) => {
