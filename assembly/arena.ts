@@ -55,6 +55,6 @@ export function free_memory(ptr: u32): void {
 }
 
 export function reset_memory(): void {
-  // top, the first block, and the block count, 0, in one store.
+  // top back to the first block and the block count to 0, in one 8-byte store.
   store<u64>(heapBase, heapBase + STATE_SIZE, TOP_OFFSET);
 }
