@@ -1,0 +1,66 @@
+/**
+ * A contender: an allocator the benchmark measures, linmem's own or a peer. It is loaded once (a module, a WebAssembly
+ * build) and then makes a fresh, empty heap for every run, so that every run starts from the same state.
+ */
+import type { Allocator, AllocatorOptions } from "../allocator/contract.js";
+import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
+import { type Heap, heapOf } from "../trace/heap.js";
+
+/** What a workload will ask of a heap, for heaps that must be sized in advance. */
+export interface HeapNeeds {
+  /** The most bytes live at once. */
+  peakLiveBytes: number;
+  /** Bytes asked for over the whole run. */
+  bytesAllocated: number;
+}
+
+/** Makes a fresh, empty heap (at once, or after instantiating a WebAssembly module). */
+export type HeapMaker = (needs: HeapNeeds) => Heap | Promise<Heap>;
+
+export interface Contender {
+  /** The name to select it by: "tlsf", "thi.ng". */
+  readonly name: string;
+  /** What it is, for reports. */
+  readonly description: string;
+  /** linmem's own allocators, or peers measured for comparison. */
+  readonly origin: "linmem" | "peer";
+  /** False for a heap that never reuses memory (an arena): it runs only workloads whose every byte fits in memory. */
+  readonly reusesMemory: boolean;
+  /** Loads what the contender needs; throws a ContenderUnavailable when something is missing. */
+  load(): Promise<HeapMaker>;
+}
+
+/** A contender that cannot run here, and why: a development dependency not installed, a build not made. */
+export class ContenderUnavailable extends Error {
+  constructor(name: string, reason: string, options?: ErrorOptions) {
+    super(`${name} is unavailable: ${reason}`, options);
+    this.name = "ContenderUnavailable";
+  }
+}
+
+/**
+ * Anything that makes a linmem heap in a memory: `arena`, `tlsf`, `buddy`, or a WebAssembly build through
+ * `loadAllocator`.
+ */
+export type AllocatorMaker = (memory: MemorySource, options?: AllocatorOptions) => Allocator | Promise<Allocator>;
+
+/**
+ * One of linmem's allocators, from its factory. Each heap gets a memory of its own, starting at one page and growing
+ * as the allocator asks.
+ */
+export function linmemAllocator(
+  name: string,
+  description: string,
+  factory: AllocatorMaker,
+  options: { reusesMemory?: boolean } = {},
+): Contender {
+  return {
+    name,
+    description,
+    origin: "linmem",
+    reusesMemory: options.reusesMemory ?? true,
+    async load() {
+      return async () => heapOf(await factory(LinearMemory.create()));
+    },
+  };
+}

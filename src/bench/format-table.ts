@@ -1,0 +1,30 @@
+/** The report as plain text tables, for a terminal. */
+import { describeMachine } from "./machine.js";
+import { type BenchReport, COLUMN_NOTES, columnHeadings, reportRows } from "./report.js";
+
+export function formatTable(report: BenchReport): string {
+  const { machine } = report;
+  const lines = [`linmem bench: ${report.runs} timed runs each, interleaved; ${describeMachine(machine)}`];
+  for (const workload of report.workloads) {
+    lines.push("", `${workload.name}: ${workload.description}`, "");
+    const headings = columnHeadings(workload);
+    const rows = reportRows(report, workload);
+    const table = [headings, ...rows.map((row) => ("figures" in row ? [row.contender, ...row.figures] : null))];
+    const widths = headings.map((_, column) =>
+      Math.max(...table.map((cells) => (cells === null ? 0 : (cells[column] as string).length))),
+    );
+    const line = (cells: string[]): string =>
+      `  ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] as number) : cell.padStart(widths[column] as number))).join("  ")}`;
+    lines.push(line(headings));
+    for (const row of rows) {
+      lines.push(
+        "figures" in row
+          ? line([row.contender, ...row.figures])
+          : `  ${row.contender.padEnd(widths[0] as number)}  ${row.note}`,
+      );
+    }
+  }
+  for (const { reason } of report.unavailable) lines.push("", reason);
+  lines.push("", ...COLUMN_NOTES);
+  return `${lines.join("\n")}\n`;
+}
