@@ -1,0 +1,654 @@
+/**
+ * The buddy allocator: a binary buddy system in the design of evanw's buddy-malloc. The heap is one binary tree of
+ * power-of-two blocks; a block is split into two halves, each other's buddies, until it has the size asked for, and
+ * a freed block merges with its buddy whenever both are free. There is one free list per size and one bit per tree
+ * node, and all of it lives in the memory, so a WebAssembly build can share the heap byte for byte.
+ *
+ * What this version adds to the classic design:
+ * - No header in a block. A request of exactly 2^k bytes takes a 2^k block, and the 8 bytes a header would need
+ *   never double a block. The tree itself knows each block's size.
+ * - A bitmap that grows with the tree: it is a block of the tree, moved to a block twice as large when the tree
+ *   doubles, so a small heap never pays for the largest one.
+ * - Safe frees: the bitmap tells a live block from a free one or from no block at all, so a double free or a stray
+ *   pointer traps and changes nothing.
+ *
+ * The tree
+ * --------
+ * The tree is based at T, heapBase rounded down to 64 KiB, and spans 16 << rootOrder bytes. A node of order k spans
+ * 16 << k bytes at an offset from T that is a multiple of its size, so every block is aligned to its size (up to
+ * 64 KiB, in absolute addresses): an aligned allocation is an ordinary one of a larger order, split down from the
+ * left. Order 0 is the smallest block (16 bytes, room for the two links of a free block), order 26 the largest
+ * (1 GiB), and the tree grows to order 27 (2 GiB), so that a 1 GiB block fits beside the heap's own state.
+ *
+ * Each node of the tree is a block (free or used), or is split into its two children; the nodes below a block are
+ * outside the tree. Nodes are numbered in order, left to right, which makes the numbers independent of the tree's
+ * height: the node of order k at offset o has number (o >>> 3) + 2^k - 1.
+ *
+ *     order 3                            7
+ *     order 2              3                           11
+ *     order 1       1             5             9             13
+ *     order 0   0       2      4      6      8     10     12      14
+ *     offset    0      16     32     48     64     80     96     112
+ *
+ * From node n of order k: its children are n - 2^(k-1) and n + 2^(k-1); its parent is n + 2^k for a left child and
+ * n - 2^k for a right one; its buddy is n + 2^(k+1) or n - 2^(k+1). Doubling the tree makes the old root the left
+ * child of a new one (number 2^(rootOrder+1) - 1) and numbers the new right half after it, so growing the bitmap
+ * is copying it.
+ *
+ * The bitmap has one bit per node, 2^(rootOrder+1) bits in all, two per 16 bytes of tree (1/64 of it):
+ *
+ *     0   a free block, or a node outside the tree
+ *     1   a used block, or a split node
+ *
+ * A split node always has a child whose bit is 1 (two free children would have merged), and a used block has two
+ * children outside the tree, whose bits are 0: the children tell the two apart. A node is in the tree when its
+ * parent is split, so a bit of 0 with a split parent is a free block. The last bit, with no node, stays 0.
+ *
+ * The bitmap is a used block of order rootOrder - 6. The memory below the heap's first block (everything from T
+ * up to `start`, the state included) is covered by used blocks too, which nothing can free. A new heap puts its
+ * bitmap at the first block of its order from `start`; when the tree grows to order R, the bitmap moves to the
+ * lowest block of the new part of the tree, at T + (16 << max(R - 6, old order)), and its old block is freed.
+ *
+ * Memory format
+ * -------------
+ *
+ *     T                 heapBase                       start
+ *     |                 |                              |
+ *     v                 v                              v
+ *     +- - - - - - - - -+-------+------+-------+-----+------------------------------------ - - -+
+ *     | memory below    | magic | lock | root  | ... | blocks, free and used, one of them the     |
+ *     | the heap        | BDY1  |      | order |     | bitmap, up to T + (16 << rootOrder)        |
+ *     +- - - - - - - - -+-------+------+-------+-----+------------------------------------ - - -+
+ *
+ *   heapBase + 0    u32       magic      "BDY1": the buddy format, version 1 (see heap-header.ts)
+ *   heapBase + 4    u32       lock       reserved for heaps shared between threads
+ *   heapBase + 8    u32       rootOrder  the tree spans 16 << rootOrder bytes from T; 6 (1 KiB) to 27 (2 GiB)
+ *   heapBase + 12   u32       bitmap     the address of the bitmap block
+ *   heapBase + 16   u32       freeMask   bit k is set when the free list of order k is not empty
+ *   heapBase + 20   u32[27]   heads      the first free block of each order 0..26, or 0
+ *   heapBase + 128            start      the first block: heapBase + 128 rounded up to 16
+ *
+ * A free block begins with two links, and a used block holds nothing but the caller's bytes:
+ *
+ *     free block    +-------+-------+- - - - - - - - -+
+ *                   | next  | prev  |   (unused)      |   next: the next free block of the same order, or 0
+ *                   +-------+-------+- - - - - - - - -+   prev: the previous one, or 0 for the first
+ *     used block    +--------------------------------+
+ *                   |  the caller's bytes: 16 << k    |
+ *                   +--------------------------------+
+ *
+ * The tree always lies inside the memory: growing it first grows the memory to T + (16 << rootOrder).
+ */
+import type { LinearMemory } from "../memory/linear-memory.js";
+import { AllocatorBase, allocatorFactory, type BlockAllocator, type BlockInfo, type HeapStats } from "./contract.js";
+import { AllocationTrap, HeapCorruptionError } from "./errors.js";
+import { ADDRESS_LIMIT, ensureMemory } from "./growth.js";
+import { expectHeader, HEADER_SIZE, magicNumber, writeHeader } from "./heap-header.js";
+import { ALIGNMENT, alignUp, invalidPointer, requireAlignment, requireSize } from "./size.js";
+
+export const BUDDY_MAGIC = magicNumber("BDY1");
+
+/** The smallest block, order 0: 16 bytes. */
+export const MIN_BLOCK_SIZE = 16;
+/** The order of the largest block: 1 GiB. */
+export const MAX_BLOCK_ORDER = 26;
+/** The order of the largest tree: 2 GiB, room for a 1 GiB block beside the heap's state. */
+export const MAX_ROOT_ORDER = 27;
+/** The bitmap, a 64th of the tree, is a block this many orders below the root. */
+const BITMAP_BELOW_ROOT = 6;
+/** The smallest tree, 1 KiB, whose bitmap is one 16-byte block. */
+const MIN_ROOT_ORDER = BITMAP_BELOW_ROOT;
+/** The tree's base is aligned to this, so blocks are aligned to their size up to the largest alignment asked for. */
+const TREE_ALIGNMENT = 0x1_0000;
+
+const ROOT_ORDER_OFFSET = HEADER_SIZE;
+const BITMAP_OFFSET = HEADER_SIZE + 4;
+const FREE_MASK_OFFSET = HEADER_SIZE + 8;
+const HEADS_OFFSET = HEADER_SIZE + 12;
+/** Bytes of state at heapBase. */
+export const BUDDY_STATE_SIZE = HEADS_OFFSET + 4 * (MAX_BLOCK_ORDER + 1);
+
+/** The bytes in a block of `order`, up to the 2 GiB of order 27 (where `16 << order` alone would turn negative). */
+function blockSize(order: number): number {
+  return (MIN_BLOCK_SIZE << order) >>> 0;
+}
+
+/** The order of the smallest block that holds `size` bytes (an integer from 0 to 1 GiB). */
+function orderFor(size: number): number {
+  return size <= MIN_BLOCK_SIZE ? 0 : 28 - Math.clz32(size - 1);
+}
+
+export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
+  readonly name = "buddy";
+  readonly memory: LinearMemory;
+  readonly heapBase: number;
+  /** T: where the tree begins, heapBase rounded down to 64 KiB. */
+  readonly treeBase: number;
+  /** The first byte a block may hold: everything below is the heap's state or not the heap's at all. */
+  readonly start: number;
+  /** The order of a new heap's tree: the smallest that holds its state and its bitmap. */
+  private readonly initialRootOrder: number;
+  private readonly rootOrderIndex: number;
+  private readonly bitmapIndex: number;
+  private readonly freeMaskIndex: number;
+  private readonly headsIndex: number;
+
+  private constructor(memory: LinearMemory, heapBase: number) {
+    super();
+    this.memory = memory;
+    this.heapBase = heapBase;
+    this.treeBase = heapBase - (heapBase % TREE_ALIGNMENT);
+    this.start = alignUp(heapBase + BUDDY_STATE_SIZE, MIN_BLOCK_SIZE);
+    this.rootOrderIndex = (heapBase + ROOT_ORDER_OFFSET) >>> 2;
+    this.bitmapIndex = (heapBase + BITMAP_OFFSET) >>> 2;
+    this.freeMaskIndex = (heapBase + FREE_MASK_OFFSET) >>> 2;
+    this.headsIndex = (heapBase + HEADS_OFFSET) >>> 2;
+    let order = MIN_ROOT_ORDER;
+    while (this.initialBitmap(order) + blockSize(order - BITMAP_BELOW_ROOT) > this.treeBase + blockSize(order)) order++;
+    this.initialRootOrder = order;
+  }
+
+  /** Lays a new, empty heap out at `heapBase`, growing the memory to hold its first tree. */
+  static create(memory: LinearMemory, heapBase: number): BuddyAllocator {
+    const buddy = new BuddyAllocator(memory, heapBase);
+    const end = buddy.treeBase + blockSize(buddy.initialRootOrder);
+    if (!ensureMemory(memory, end)) {
+      throw new AllocationTrap("OUT_OF_MEMORY", `buddy: no room for the heap's first tree, up to ${end}`);
+    }
+    writeHeader(memory, heapBase, BUDDY_MAGIC);
+    buddy.reset();
+    return buddy;
+  }
+
+  /** Binds to the buddy heap that lives at `heapBase`, after checking it. */
+  static attach(memory: LinearMemory, heapBase: number): BuddyAllocator {
+    expectHeader(memory, heapBase, BUDDY_MAGIC);
+    const buddy = new BuddyAllocator(memory, heapBase);
+    buddy.check();
+    return buddy;
+  }
+
+  allocate(size: number, align: number = ALIGNMENT): number {
+    requireSize(size, "allocate");
+    const order = orderFor(size);
+    let wanted = order;
+    if (align !== ALIGNMENT) {
+      requireAlignment(align, "allocate");
+      // A block of order k is aligned to 16 << k, so a larger alignment is a larger block to split from.
+      const alignOrder = 27 - Math.clz32(align);
+      if (alignOrder > wanted) wanted = alignOrder;
+    }
+    let u32 = this.memory.u32;
+    let available = u32[this.freeMaskIndex] & (-1 << wanted);
+    if (available === 0) {
+      this.growFor(wanted, size);
+      u32 = this.memory.u32;
+      available = u32[this.freeMaskIndex] & (-1 << wanted);
+    }
+    const from = 31 - Math.clz32(available & -available);
+    const block = u32[this.headsIndex + from];
+    this.unlink(u32, block, from);
+    this.splitDown(u32, block, from, order);
+    return block;
+  }
+
+  free(ptr: number): void {
+    if (ptr === 0) return;
+    const u32 = this.memory.u32;
+    this.release(u32, ptr, this.locate(u32, ptr, "free"));
+  }
+
+  reallocate(ptr: number, size: number): number {
+    if (ptr === 0) return this.allocate(size);
+    requireSize(size, "reallocate");
+    const u32 = this.memory.u32;
+    const order = this.locate(u32, ptr, "reallocate");
+    const wanted = orderFor(size);
+    if (wanted <= order) {
+      // Shrinking gives the upper halves back.
+      this.splitDown(u32, ptr, order, wanted);
+      return ptr;
+    }
+    if (this.growInPlace(u32, ptr, order, wanted)) return ptr;
+    // Allocating first leaves the old block untouched if memory runs out.
+    const moved = this.allocate(size);
+    this.memory.u8.copyWithin(moved, ptr, ptr + (MIN_BLOCK_SIZE << order));
+    this.release(this.memory.u32, ptr, order);
+    return moved;
+  }
+
+  usableSize(ptr: number): number {
+    return MIN_BLOCK_SIZE << this.locate(this.memory.u32, ptr, "usableSize");
+  }
+
+  /** Empties the heap: the tree goes back to its first, smallest size. Memory does not shrink. */
+  reset(): void {
+    const u32 = this.memory.u32;
+    const rootOrder = this.initialRootOrder;
+    const bitmapOrder = rootOrder - BITMAP_BELOW_ROOT;
+    const bitmap = this.initialBitmap(rootOrder);
+    this.memory.u8.fill(0, bitmap, bitmap + blockSize(bitmapOrder));
+    u32[this.rootOrderIndex] = rootOrder;
+    u32[this.bitmapIndex] = bitmap;
+    u32[this.freeMaskIndex] = 0;
+    u32.fill(0, this.headsIndex, this.headsIndex + MAX_BLOCK_ORDER + 1);
+    this.layOut(u32, this.treeBase, rootOrder, -1, bitmap, bitmapOrder);
+  }
+
+  walk(visit: (block: BlockInfo) => void): void {
+    const bitmap = this.memory.u32[this.bitmapIndex];
+    this.forEachBlock((ptr, order, used) => {
+      if (ptr >= this.start && ptr !== bitmap) visit({ ptr, size: blockSize(order), used });
+    });
+  }
+
+  stats(): HeapStats {
+    const u32 = this.memory.u32;
+    const rootOrder = u32[this.rootOrderIndex];
+    const bitmap = u32[this.bitmapIndex];
+    const memorySize = this.memory.byteLength;
+    let heapEnd = Math.max(this.start, bitmap + blockSize(rootOrder - BITMAP_BELOW_ROOT));
+    let bytesInUse = 0;
+    let bytesFree = 0;
+    let blocksInUse = 0;
+    this.forEachBlock((ptr, order, used) => {
+      if (ptr < this.start || ptr === bitmap) return;
+      const size = blockSize(order);
+      if (!used) {
+        bytesFree += size;
+        return;
+      }
+      bytesInUse += size;
+      blocksInUse++;
+      heapEnd = Math.max(heapEnd, ptr + size);
+    });
+    // Memory past the tree is free too, as far as the tree can double into it.
+    let reachable = rootOrder;
+    while (reachable < MAX_ROOT_ORDER && this.treeBase + blockSize(reachable + 1) <= memorySize) reachable++;
+    if (reachable > rootOrder) {
+      bytesFree += blockSize(reachable) - blockSize(rootOrder);
+      bytesFree -= blockSize(reachable - BITMAP_BELOW_ROOT) - blockSize(rootOrder - BITMAP_BELOW_ROOT);
+    }
+    return { heapStart: this.heapBase, heapEnd, bytesInUse, bytesFree, blocksInUse, memorySize };
+  }
+
+  /**
+   * Verifies the whole heap: the state, every bit of the bitmap (split nodes, blocks, and zeros for every node
+   * outside the tree), the memory below `start` covered by used blocks, the bitmap's own block, and each free list
+   * against the free blocks of the tree: the same blocks, doubly linked, with the free mask to match.
+   */
+  check(): void {
+    expectHeader(this.memory, this.heapBase, BUDDY_MAGIC);
+    const memorySize = this.memory.byteLength;
+    if (this.start > memorySize) {
+      throw new HeapCorruptionError(this.heapBase, `the heap's state runs past the end of memory ${memorySize}`);
+    }
+    const u32 = this.memory.u32;
+    const rootOrder = u32[this.rootOrderIndex];
+    const rootOrderAt = this.heapBase + ROOT_ORDER_OFFSET;
+    if (rootOrder < this.initialRootOrder || rootOrder > MAX_ROOT_ORDER) {
+      throw new HeapCorruptionError(
+        rootOrderAt,
+        `root order ${rootOrder} is outside ${this.initialRootOrder}..${MAX_ROOT_ORDER}`,
+      );
+    }
+    const treeEnd = this.treeBase + blockSize(rootOrder);
+    if (treeEnd > memorySize) {
+      throw new HeapCorruptionError(rootOrderAt, `the tree ends at ${treeEnd}, past the end of memory ${memorySize}`);
+    }
+    const bitmap = u32[this.bitmapIndex];
+    const bitmapOrder = rootOrder - BITMAP_BELOW_ROOT;
+    const bitmapSize = blockSize(bitmapOrder);
+    if ((bitmap - this.treeBase) % bitmapSize !== 0 || bitmap < this.start || bitmap + bitmapSize > treeEnd) {
+      throw new HeapCorruptionError(
+        this.heapBase + BITMAP_OFFSET,
+        `the bitmap at ${bitmap} is not a block of ${bitmapSize} bytes inside the tree`,
+      );
+    }
+    const tree = new TreeCheck(u32, bitmap, this.treeBase, this.start, bitmapOrder);
+    const spare = 2 ** (rootOrder + 1) - 1;
+    if (tree.bit(spare)) throw tree.corrupt(spare, "the bit past the last node is set");
+    tree.visit(this.treeBase, rootOrder, 2 ** rootOrder - 1);
+    if (!tree.bitmapSeen) {
+      throw new HeapCorruptionError(bitmap, `the bitmap is not a used block of order ${bitmapOrder}`);
+    }
+    this.checkFreeLists(u32, tree, rootOrder);
+  }
+
+  // ---- The tree's operations. Each takes the u32 view, read once per call and again after growing memory. ----
+
+  /** The order of the live block at `ptr`, or a trap saying why `ptr` is not one. Changes nothing. */
+  private locate(u32: Uint32Array, ptr: number, operation: string): number {
+    if (ptr >>> 0 !== ptr || ptr % MIN_BLOCK_SIZE !== 0 || ptr < this.start) {
+      throw invalidPointer(operation, ptr, "not a block of this heap");
+    }
+    const offset = ptr - this.treeBase;
+    if (offset >>> (u32[this.rootOrderIndex] + 4) !== 0)
+      throw invalidPointer(operation, ptr, "past the end of the heap");
+    const bitmap = u32[this.bitmapIndex];
+    if (ptr === bitmap) throw invalidPointer(operation, ptr, "the heap's own bitmap");
+    const words = bitmap >>> 2;
+    const leaf = offset >>> 3;
+    // Climb the nodes that start at ptr, from the smallest: below a block every bit is 0.
+    for (let order = 0; ; order++) {
+      const node = leaf + (1 << order) - 1;
+      if ((u32[words + (node >>> 5)] >>> (node & 31)) & 1) {
+        if (order === 0) return 0;
+        // The left child, just climbed from, is 0: a used block when its sibling is 0 too, else a split node.
+        const right = node + (1 << (order - 1));
+        if (((u32[words + (right >>> 5)] >>> (right & 31)) & 1) === 0) return order;
+        throw new AllocationTrap("DOUBLE_FREE", `${operation}(${ptr}): the block is already free`);
+      }
+      if ((offset >>> (order + 4)) & 1) {
+        // The node is a right child, so its parent starts before ptr. It is a free block if its parent is split.
+        const parent = node - (1 << order);
+        const left = node - (2 << order);
+        if ((u32[words + (parent >>> 5)] >>> (parent & 31)) & 1 && (u32[words + (left >>> 5)] >>> (left & 31)) & 1) {
+          throw new AllocationTrap("DOUBLE_FREE", `${operation}(${ptr}): the block is already free`);
+        }
+        throw invalidPointer(operation, ptr, "not the start of a block");
+      }
+    }
+  }
+
+  /** Frees the used block at `block` of `order`, merging it with its buddy as long as the buddy is free. */
+  private release(u32: Uint32Array, block: number, order: number): void {
+    const rootOrder = u32[this.rootOrderIndex];
+    const words = u32[this.bitmapIndex] >>> 2;
+    let node = ((block - this.treeBase) >>> 3) + (1 << order) - 1;
+    u32[words + (node >>> 5)] &= ~(1 << (node & 31));
+    while (order < rootOrder) {
+      const isRight = ((block - this.treeBase) >>> (order + 4)) & 1;
+      const buddyNode = isRight ? node - (2 << order) : node + (2 << order);
+      if ((u32[words + (buddyNode >>> 5)] >>> (buddyNode & 31)) & 1) break;
+      const buddy = isRight ? block - (MIN_BLOCK_SIZE << order) : block + (MIN_BLOCK_SIZE << order);
+      this.unlink(u32, buddy, order);
+      // The parent, split until now, becomes the free block.
+      node = isRight ? node - (1 << order) : node + (1 << order);
+      u32[words + (node >>> 5)] &= ~(1 << (node & 31));
+      if (isRight) block = buddy;
+      order++;
+    }
+    this.push(u32, block, order);
+  }
+
+  /**
+   * Marks the node at `block` of order `from` used, then splits it down to `to`, keeping the left half each time
+   * and freeing the right one. `from` is free (just unlinked) or used (a block being shrunk).
+   */
+  private splitDown(u32: Uint32Array, block: number, from: number, to: number): void {
+    const words = u32[this.bitmapIndex] >>> 2;
+    const leaf = (block - this.treeBase) >>> 3;
+    let node = leaf + (1 << from) - 1;
+    u32[words + (node >>> 5)] |= 1 << (node & 31);
+    for (let order = from - 1; order >= to; order--) {
+      this.push(u32, block + (MIN_BLOCK_SIZE << order), order);
+      node = leaf + (1 << order) - 1;
+      u32[words + (node >>> 5)] |= 1 << (node & 31);
+    }
+  }
+
+  /** Grows the used block at `ptr` from `order` to `wanted` by merging free right buddies, if all of them are. */
+  private growInPlace(u32: Uint32Array, ptr: number, order: number, wanted: number): boolean {
+    const words = u32[this.bitmapIndex] >>> 2;
+    const offset = ptr - this.treeBase;
+    const leaf = offset >>> 3;
+    for (let level = order; level < wanted; level++) {
+      if ((offset >>> (level + 4)) & 1) return false;
+      const buddyNode = leaf + (1 << level) - 1 + (2 << level);
+      if ((u32[words + (buddyNode >>> 5)] >>> (buddyNode & 31)) & 1) return false;
+    }
+    for (let level = order; level < wanted; level++) {
+      this.unlink(u32, ptr + (MIN_BLOCK_SIZE << level), level);
+      // The node leaves the tree; its parent, split until now, becomes the used block.
+      const node = leaf + (1 << level) - 1;
+      u32[words + (node >>> 5)] &= ~(1 << (node & 31));
+    }
+    return true;
+  }
+
+  private push(u32: Uint32Array, block: number, order: number): void {
+    const head = this.headsIndex + order;
+    const next = u32[head];
+    const at = block >>> 2;
+    u32[at] = next;
+    u32[at + 1] = 0;
+    if (next !== 0) u32[(next >>> 2) + 1] = block;
+    u32[head] = block;
+    u32[this.freeMaskIndex] |= 1 << order;
+  }
+
+  private unlink(u32: Uint32Array, block: number, order: number): void {
+    const at = block >>> 2;
+    const next = u32[at];
+    const prev = u32[at + 1];
+    if (prev === 0) {
+      u32[this.headsIndex + order] = next;
+      if (next === 0) u32[this.freeMaskIndex] &= ~(1 << order);
+    } else {
+      u32[prev >>> 2] = next;
+    }
+    if (next !== 0) u32[(next >>> 2) + 1] = prev;
+  }
+
+  /**
+   * Doubles the tree, as often as it takes in one step, until it has a free block of order `wanted`. The memory
+   * grows first, so running out of it changes nothing. The bitmap moves to the lowest block of its new order in
+   * the new part of the tree, unless that is the block needed; its old block is then freed like any other.
+   */
+  private growFor(wanted: number, size: number): void {
+    const rootOrder = this.memory.u32[this.rootOrderIndex];
+    // One doubling adds free blocks up to order rootOrder - 1. For larger ones the tree grows until the block
+    // asked for is the new right half, or one of its halves when the bitmap would otherwise land in it.
+    const newRootOrder = wanted < rootOrder ? rootOrder + 1 : wanted === rootOrder ? rootOrder + 2 : wanted + 1;
+    const end = this.treeBase + blockSize(newRootOrder);
+    if (newRootOrder > MAX_ROOT_ORDER || end > ADDRESS_LIMIT) {
+      throw new AllocationTrap("OUT_OF_MEMORY", `allocate(${size}): the heap cannot grow to ${end} bytes`);
+    }
+    if (!ensureMemory(this.memory, end)) {
+      throw new AllocationTrap("OUT_OF_MEMORY", `allocate(${size}): the memory cannot grow to ${end} bytes`);
+    }
+    const u32 = this.memory.u32;
+    const u8 = this.memory.u8;
+    const oldBitmap = u32[this.bitmapIndex];
+    const oldBitmapOrder = rootOrder - BITMAP_BELOW_ROOT;
+    const bitmapOrder = newRootOrder - BITMAP_BELOW_ROOT;
+    const bitmap = this.treeBase + blockSize(Math.max(bitmapOrder, rootOrder));
+    // Node numbers do not change as the tree grows, so the old bits are the start of the new bitmap.
+    u8.copyWithin(bitmap, oldBitmap, oldBitmap + blockSize(oldBitmapOrder));
+    u8.fill(0, bitmap + blockSize(oldBitmapOrder), bitmap + blockSize(bitmapOrder));
+    u32[this.bitmapIndex] = bitmap;
+    this.layOut(u32, this.treeBase, newRootOrder, rootOrder, bitmap, bitmapOrder);
+    u32[this.rootOrderIndex] = newRootOrder;
+    this.release(u32, oldBitmap, oldBitmapOrder);
+  }
+
+  /**
+   * Builds the node at `block` of `order` and the nodes below it, for a new tree (`keptOrder` -1) or a grown one
+   * (the old tree, of `keptOrder` at T, stays as it is). Nodes wholly below `start` and the bitmap's node are used
+   * blocks; nodes clear of them, of the bitmap and of the old tree are free blocks; the rest are split. The bits of
+   * new nodes are 0 to begin with. Right halves go on the free lists first, so each list starts at its lowest block.
+   */
+  private layOut(
+    u32: Uint32Array,
+    block: number,
+    order: number,
+    keptOrder: number,
+    bitmap: number,
+    bitmapOrder: number,
+  ): void {
+    if (order === keptOrder && block === this.treeBase) return;
+    const size = blockSize(order);
+    const end = block + size;
+    const node = ((block - this.treeBase) >>> 3) + 2 ** order - 1;
+    const words = bitmap >>> 2;
+    if (end <= this.start || (block === bitmap && order === bitmapOrder)) {
+      u32[words + (node >>> 5)] |= 1 << (node & 31);
+      return;
+    }
+    const laidOut = keptOrder < 0 ? this.start : this.treeBase + blockSize(keptOrder);
+    if (block >= laidOut && (block >= bitmap + blockSize(bitmapOrder) || end <= bitmap)) {
+      this.push(u32, block, order);
+      return;
+    }
+    u32[words + (node >>> 5)] |= 1 << (node & 31);
+    this.layOut(u32, block + size / 2, order - 1, keptOrder, bitmap, bitmapOrder);
+    this.layOut(u32, block, order - 1, keptOrder, bitmap, bitmapOrder);
+  }
+
+  /** Where a new heap's bitmap goes for a tree of `rootOrder`: the first block of its order from `start`. */
+  private initialBitmap(rootOrder: number): number {
+    const size = blockSize(rootOrder - BITMAP_BELOW_ROOT);
+    return this.treeBase + alignUp(this.start - this.treeBase, size);
+  }
+
+  /** Calls `visit` for every block of the tree, free and used, the state's and the bitmap's included, in order. */
+  private forEachBlock(visit: (ptr: number, order: number, used: boolean) => void): void {
+    const u32 = this.memory.u32;
+    const words = u32[this.bitmapIndex] >>> 2;
+    const bit = (node: number): number => (u32[words + (node >>> 5)] >>> (node & 31)) & 1;
+    const descend = (block: number, order: number, node: number): void => {
+      const half = order === 0 ? 0 : 2 ** (order - 1);
+      if (!bit(node)) {
+        visit(block, order, false);
+      } else if (order === 0 || (!bit(node - half) && !bit(node + half))) {
+        visit(block, order, true);
+      } else {
+        descend(block, order - 1, node - half);
+        descend(block + blockSize(order - 1), order - 1, node + half);
+      }
+    };
+    const rootOrder = u32[this.rootOrderIndex];
+    descend(this.treeBase, rootOrder, 2 ** rootOrder - 1);
+  }
+
+  private checkFreeLists(u32: Uint32Array, tree: TreeCheck, rootOrder: number): void {
+    const freeMask = u32[this.freeMaskIndex];
+    const freeMaskAt = this.heapBase + FREE_MASK_OFFSET;
+    if (freeMask >>> (MAX_BLOCK_ORDER + 1) !== 0) {
+      throw new HeapCorruptionError(freeMaskAt, `free mask 0x${freeMask.toString(16)} has bits past order 26`);
+    }
+    for (let order = 0; order <= MAX_BLOCK_ORDER; order++) {
+      const headAt = this.heapBase + HEADS_OFFSET + 4 * order;
+      const head = u32[this.headsIndex + order];
+      if ((head !== 0) !== (((freeMask >>> order) & 1) === 1)) {
+        throw new HeapCorruptionError(
+          freeMaskAt,
+          `free mask bit ${order} disagrees with the list of order ${order}, whose head is ${head}`,
+        );
+      }
+      const size = blockSize(order);
+      const expected = tree.freeBlocks[order] ?? 0;
+      let count = 0;
+      let previous = 0;
+      for (let block = head; block !== 0; block = u32[block >>> 2]) {
+        const linkAt = previous === 0 ? headAt : previous;
+        if (count === expected) {
+          throw new HeapCorruptionError(
+            linkAt,
+            `the free list of order ${order} holds more than the ${expected} free blocks of that order in the tree`,
+          );
+        }
+        const inTree = block % 8 === 0 && (block - this.treeBase) % size === 0 && block >= this.treeBase;
+        if (!inTree || order >= rootOrder || !tree.isFreeBlock(block, order)) {
+          throw new HeapCorruptionError(linkAt, `listed block ${block} is not a free block of order ${order}`);
+        }
+        if (u32[(block >>> 2) + 1] !== previous) {
+          throw new HeapCorruptionError(
+            block + 4,
+            `block ${block} links back to ${u32[(block >>> 2) + 1]}, not ${previous}`,
+          );
+        }
+        previous = block;
+        count++;
+      }
+      if (count !== expected) {
+        throw new HeapCorruptionError(
+          headAt,
+          `the free list of order ${order} holds ${count} blocks, the tree ${expected} free ones`,
+        );
+      }
+    }
+  }
+}
+
+/** A walk of the tree for `check()`: verifies every node and counts the free blocks of each order. */
+class TreeCheck {
+  readonly freeBlocks: number[] = [];
+  bitmapSeen = false;
+  private readonly words: number;
+
+  constructor(
+    private readonly u32: Uint32Array,
+    private readonly bitmap: number,
+    private readonly treeBase: number,
+    private readonly start: number,
+    private readonly bitmapOrder: number,
+  ) {
+    this.words = bitmap >>> 2;
+  }
+
+  bit(node: number): number {
+    return (this.u32[this.words + Math.floor(node / 32)] >>> (node % 32)) & 1;
+  }
+
+  corrupt(node: number, message: string): HeapCorruptionError {
+    return new HeapCorruptionError(this.bitmap + Math.floor(node / 8), `node ${node}: ${message}`);
+  }
+
+  /** True when the node of `order` at `block` is a free block: its bit is 0 and its parent is split. */
+  isFreeBlock(block: number, order: number): boolean {
+    const node = (block - this.treeBase) / 8 + 2 ** order - 1;
+    const isRight = Math.floor((block - this.treeBase) / blockSize(order)) % 2 === 1;
+    const parent = isRight ? node - 2 ** order : node + 2 ** order;
+    const sibling = isRight ? node - 2 ** (order + 1) : node + 2 ** (order + 1);
+    return this.bit(node) === 0 && this.bit(parent) === 1 && this.bit(sibling) === 1;
+  }
+
+  visit(block: number, order: number, node: number): void {
+    const bit = this.bit(node);
+    const half = order === 0 ? 0 : 2 ** (order - 1);
+    const isUsed = bit === 1 && (order === 0 || (this.bit(node - half) === 0 && this.bit(node + half) === 0));
+    if (bit === 1 && !isUsed) {
+      this.visit(block, order - 1, node - half);
+      this.visit(block + blockSize(order - 1), order - 1, node + half);
+      return;
+    }
+    // A block: the nodes below it are outside the tree, and their bits are 0.
+    const below = 2 ** order - 1;
+    this.expectClear(node - below, node - 1, block);
+    this.expectClear(node + 1, node + below, block);
+    const end = block + blockSize(order);
+    const overlapsBitmap = block < this.bitmap + blockSize(this.bitmapOrder) && this.bitmap < end;
+    if (!isUsed) {
+      if (block < this.start) throw this.corrupt(node, `a free block at ${block} lies below the heap's start`);
+      if (overlapsBitmap) throw this.corrupt(node, `a free block at ${block} overlaps the bitmap`);
+      this.freeBlocks[order] = (this.freeBlocks[order] ?? 0) + 1;
+    } else if (block === this.bitmap && order === this.bitmapOrder) {
+      this.bitmapSeen = true;
+    } else if (end > this.start) {
+      if (block < this.start) throw this.corrupt(node, `a used block at ${block} straddles the heap's start`);
+      if (overlapsBitmap) throw this.corrupt(node, `a used block at ${block} overlaps the bitmap`);
+    }
+  }
+
+  /** Throws unless the bits of nodes `first` to `last` are all 0. */
+  private expectClear(first: number, last: number, block: number): void {
+    let node = first;
+    while (node <= last) {
+      if (node % 32 === 0 && node + 31 <= last) {
+        if (this.u32[this.words + node / 32] !== 0) {
+          while (!this.bit(node)) node++;
+          throw this.corrupt(node, `set, but lies below the block at ${block}`);
+        }
+        node += 32;
+      } else {
+        if (this.bit(node)) throw this.corrupt(node, `set, but lies below the block at ${block}`);
+        node++;
+      }
+    }
+  }
+}
+
+/** `buddy(memory, { heapBase })` makes a new buddy heap; `buddy.attach(memory, heapBase)` binds to an existing one. */
+export const buddy = allocatorFactory(BuddyAllocator.create, BuddyAllocator.attach);

@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { buddy } from "../../src/allocator/buddy.js";
+import { LinearMemory } from "../../src/memory/linear-memory.js";
+import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
+import { replay } from "../../src/trace/replay.js";
+import type { Trace } from "../../src/trace/trace.js";
+
+const SHARED_TRACES = "/work/shared/traces";
+
+/** The first `length` events of a trace: a trace of its own, as every block they free or resize they allocate. */
+function prefix(trace: Trace, length: number): Trace {
+  return {
+    ...trace,
+    length,
+    kinds: trace.kinds.subarray(0, length),
+    ids: trace.ids.subarray(0, length),
+    sizes: trace.sizes.subarray(0, length),
+    aligns: trace.aligns.subarray(0, length),
+  };
+}
+
+describe("buddy replays traces", () => {
+  it("replays the project's sample trace with every block verified", () => {
+    const trace = loadTrace(SAMPLE_TRACE);
+    const heap = buddy(LinearMemory.create());
+    const result = replay(trace, heap, { verify: true });
+    heap.check();
+    expect(result.peakLiveBlocks).toBeGreaterThan(0);
+    expect(result.peakFootprint).toBeGreaterThanOrEqual(result.peakLiveBytes);
+    // Power-of-two blocks cost memory; the tree itself adds a bitmap of 1/64 and little fragmentation beyond that.
+    expect(result.peakFootprint).toBeLessThan(2 * result.peakLiveBytes);
+  });
+
+  it("checks the whole heap after each of the sample trace's first events", () => {
+    const trace = prefix(loadTrace(SAMPLE_TRACE), 3000);
+    const heap = buddy(LinearMemory.create(), { heapBase: 1024 });
+    replay(trace, heap, { verify: true, checkEveryStep: true });
+  });
+
+  describe.skipIf(!existsSync(SHARED_TRACES))("the shared traces", () => {
+    for (const name of ["jq", "sqlite", "perl"]) {
+      it(`replays ${name} with every block verified`, () => {
+        const trace = loadTrace(`${SHARED_TRACES}/${name}.trace.gz`);
+        const heap = buddy(LinearMemory.create());
+        const result = replay(trace, heap, { verify: true });
+        heap.check();
+        expect(result.events).toBe(trace.length);
+        expect(result.peakFootprint).toBeGreaterThanOrEqual(result.peakLiveBytes);
+        expect(result.peakFootprint).toBeLessThan(2 * result.peakLiveBytes);
+      });
+    }
+  });
+});
