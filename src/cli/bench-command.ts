@@ -1,0 +1,74 @@
+/** `linmem bench`: every chosen allocator on every chosen workload, reported as a table, JSON or Markdown. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { formatChart } from "../bench/chart.js";
+import type { Contender } from "../bench/contender.js";
+import { formatJson } from "../bench/format-json.js";
+import { formatMarkdown } from "../bench/format-markdown.js";
+import { formatTable } from "../bench/format-table.js";
+import { thisMachine } from "../bench/machine.js";
+import { type BenchReport, hasFailures } from "../bench/report.js";
+import { ringWorkload } from "../bench/ring.js";
+import { runBenchmark } from "../bench/runner.js";
+import { traceWorkload } from "../bench/trace-workload.js";
+import type { Workload } from "../bench/workload.js";
+import { loadTrace, SAMPLE_TRACE, traceFiles } from "../trace/load.js";
+import { chooseContenders } from "./choose.js";
+import type { CommandIo } from "./io.js";
+import { type BenchSettings, benchSettings, type Format } from "./settings.js";
+import { benchHelp } from "./usage.js";
+
+const FORMATTERS: Record<Format, (report: BenchReport) => string> = {
+  table: formatTable,
+  json: formatJson,
+  markdown: formatMarkdown,
+};
+
+/** Runs the command; resolves to its exit status: 0, or 1 when an allocator failed or one asked for is missing. */
+export async function benchCommand(args: string[], io: CommandIo, contenders: readonly Contender[]): Promise<number> {
+  const settings = benchSettings(args);
+  if (settings.help) {
+    io.out(benchHelp(contenders.map(({ name }) => name)));
+    return 0;
+  }
+  const chosen = chooseContenders("bench", settings.allocators, contenders);
+  const workloads = makeWorkloads(settings);
+  const result = await runBenchmark(workloads, chosen, {
+    runs: settings.runs,
+    timeLimit: settings.timeLimit,
+    progress: await io.progress(),
+  });
+  const report: BenchReport = {
+    command: ["linmem", "bench", ...args].map(quoted).join(" "),
+    machine: thisMachine(),
+    date: new Date().toISOString().slice(0, 10),
+    ...result,
+  };
+  io.out(FORMATTERS[settings.format](report));
+  if (settings.chart !== null) {
+    mkdirSync(dirname(settings.chart), { recursive: true });
+    writeFileSync(settings.chart, formatChart(report));
+    io.err(`linmem bench: chart written to ${settings.chart}\n`);
+  }
+  for (const { reason } of report.unavailable) io.err(`linmem bench: ${reason}\n`);
+  const missingAskedFor = settings.allocators !== null && report.unavailable.length > 0;
+  return hasFailures(report) || missingAskedFor ? 1 : 0;
+}
+
+/** The rings, then the traces, in the order the command line gives them. */
+function makeWorkloads(settings: BenchSettings): Workload[] {
+  const workloads: Workload[] = [];
+  if (settings.workloads.includes("ring")) {
+    const { liveBlocks, ...ring } = settings.ring;
+    for (const count of liveBlocks) workloads.push(ringWorkload({ ...ring, liveBlocks: count }));
+  }
+  if (settings.workloads.includes("trace")) {
+    const files = settings.traces.length === 0 ? [SAMPLE_TRACE] : settings.traces.flatMap(traceFiles);
+    for (const file of files) workloads.push(traceWorkload(loadTrace(file)));
+  }
+  return workloads;
+}
+
+function quoted(arg: string): string {
+  return /^[\w./:,=@+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}

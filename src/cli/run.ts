@@ -1,0 +1,63 @@
+/** The `linmem` command: reads the command line, runs the command, and says clearly what went wrong, if anything. */
+
+import type { Contender } from "../bench/contender.js";
+import { CONTENDERS } from "../bench/contenders.js";
+import { demo } from "../demo.js";
+import { benchCommand } from "./bench-command.js";
+import { defaultReplayContender } from "./choose.js";
+import type { CommandIo } from "./io.js";
+import { replayCommand } from "./replay-command.js";
+import { benchHelp, generalHelp, replayHelp } from "./usage.js";
+import { UsageError } from "./usage-error.js";
+
+/**
+ * Runs `linmem` with the arguments after the program's name. Resolves to the exit status: 0 when all went well, 1
+ * when the work failed (an unreadable trace, an allocator that lost a byte), 2 for a command line it cannot follow.
+ */
+export async function run(
+  argv: readonly string[],
+  io: CommandIo,
+  contenders: readonly Contender[] = CONTENDERS,
+): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case "bench":
+        return await benchCommand(args, io, contenders);
+      case "replay":
+        return await replayCommand(args, io, contenders);
+      case "demo":
+        if (args.length > 0) throw new UsageError(null, "demo takes no arguments");
+        demo((line) => io.out(`${line}\n`));
+        return 0;
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(help(args[0], contenders));
+        return 0;
+      case undefined:
+        io.err(generalHelp());
+        return 2;
+      default:
+        throw new UsageError(null, `unknown command "${command}"; the commands are bench, replay, demo and help`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const name = error.command === null ? "linmem" : `linmem ${error.command}`;
+      io.err(
+        `${name}: ${error.message}\nRun "linmem help${error.command === null ? "" : ` ${error.command}`}" for usage.\n`,
+      );
+      return 2;
+    }
+    io.err(`linmem ${command}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+function help(command: string | undefined, contenders: readonly Contender[]): string {
+  const names = contenders.map(({ name }) => name);
+  if (command === "bench") return benchHelp(names);
+  if (command === "replay") return replayHelp(names, defaultReplayContender(contenders)?.name ?? "none");
+  if (command === undefined) return generalHelp();
+  throw new UsageError(null, `no help for "${command}"; the commands are bench, replay, demo and help`);
+}
