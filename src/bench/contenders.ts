@@ -3,6 +3,7 @@
  * one is one line.
  */
 import { arena } from "../allocator/arena.js";
+import { buddy } from "../allocator/buddy.js";
 import { loadAllocator } from "../wasm/loader.js";
 import { type Contender, linmemAllocator } from "./contender.js";
 import { assemblyScriptTlsf } from "./peers/assemblyscript-tlsf.js";
@@ -20,6 +21,7 @@ export const CONTENDERS: readonly Contender[] = [
     (memory) => loadAllocator("arena", memory),
     FREES_NOTHING,
   ),
+  linmemAllocator("buddy", "linmem's buddy allocator (TypeScript): power-of-two blocks", buddy),
   assemblyScriptTlsf,
   thingMalloc,
   uint8Array,
