@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CONTENDERS } from "../../src/bench/contenders.js";
 import { uint8Array } from "../../src/bench/peers/uint8array.js";
 import { run } from "../../src/cli/run.js";
 import { arenaContender, corruptingContender, missingContender } from "../bench/contenders.js";
@@ -157,7 +158,9 @@ describe("linmem", () => {
     expect(await run(["help", "bench"], io)).toBe(0);
     expect(await run(["replay", "--help"], io)).toBe(0);
     expect(io.stdout).toContain("Usage: linmem <command> [options]");
-    expect(io.stdout).toContain("--allocators LIST         comma-separated (default: all): arena, arena-wasm, as-tlsf");
+    expect(io.stdout).toContain(
+      `--allocators LIST         comma-separated (default: all): ${CONTENDERS.map(({ name }) => name).join(", ")}\n`,
+    );
     expect(io.stdout).toContain("Usage: linmem replay FILE [options]");
   });
 
