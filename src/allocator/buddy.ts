@@ -108,6 +108,25 @@ const HEADS_OFFSET = HEADER_SIZE + 12;
 /** Bytes of state at heapBase. */
 export const BUDDY_STATE_SIZE = HEADS_OFFSET + 4 * (MAX_BLOCK_ORDER + 1);
 
+/**
+ * The bits, counting from a leaf's own, of the nodes of orders 0 to 5 that start where the leaf does: 2^k - 1 places
+ * after the leaf's for order k (0, 1, 3, 7, 15 and 31).
+ */
+const NODES_FROM_LEAF = 0x8000_808b;
+
+/** The bit of `node` in the bitmap whose first word is u32[words]. */
+function bitOf(u32: Uint32Array, words: number, node: number): number {
+  return ((u32[words + (node >>> 5)] as number) >>> (node & 31)) & 1;
+}
+
+function setBit(u32: Uint32Array, words: number, node: number): void {
+  u32[words + (node >>> 5)] |= 1 << (node & 31);
+}
+
+function clearBit(u32: Uint32Array, words: number, node: number): void {
+  u32[words + (node >>> 5)] &= ~(1 << (node & 31));
+}
+
 /** The bytes in a block of `order`, up to the 2 GiB of order 27 (where `16 << order` alone would turn negative). */
 function blockSize(order: number): number {
   return (MIN_BLOCK_SIZE << order) >>> 0;
@@ -186,8 +205,12 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
       available = u32[this.freeMaskIndex] & (-1 << wanted);
     }
     const from = 31 - Math.clz32(available & -available);
-    const block = u32[this.headsIndex + from];
-    this.unlink(u32, block, from);
+    const head = this.headsIndex + from;
+    const block = u32[head];
+    const next = u32[block >>> 2];
+    u32[head] = next;
+    if (next !== 0) u32[(next >>> 2) + 1] = 0;
+    else u32[this.freeMaskIndex] &= ~(1 << from);
     this.splitDown(u32, block, from, order);
     return block;
   }
@@ -323,53 +346,66 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
       throw invalidPointer(operation, ptr, "not a block of this heap");
     }
     const offset = ptr - this.treeBase;
-    if (offset >>> (u32[this.rootOrderIndex] + 4) !== 0)
+    if (offset >>> (u32[this.rootOrderIndex] + 4) !== 0) {
       throw invalidPointer(operation, ptr, "past the end of the heap");
+    }
     const bitmap = u32[this.bitmapIndex];
     if (ptr === bitmap) throw invalidPointer(operation, ptr, "the heap's own bitmap");
     const words = bitmap >>> 2;
     const leaf = offset >>> 3;
-    // Climb the nodes that start at ptr, from the smallest: below a block every bit is 0.
-    for (let order = 0; ; order++) {
-      const node = leaf + (1 << order) - 1;
-      if ((u32[words + (node >>> 5)] >>> (node & 31)) & 1) {
-        if (order === 0) return 0;
-        // The left child, just climbed from, is 0: a used block when its sibling is 0 too, else a split node.
-        const right = node + (1 << (order - 1));
-        if (((u32[words + (right >>> 5)] >>> (right & 31)) & 1) === 0) return order;
-        throw new AllocationTrap("DOUBLE_FREE", `${operation}(${ptr}): the block is already free`);
-      }
-      if ((offset >>> (order + 4)) & 1) {
-        // The node is a right child, so its parent starts before ptr. It is a free block if its parent is split.
-        const parent = node - (1 << order);
-        const left = node - (2 << order);
-        if ((u32[words + (parent >>> 5)] >>> (parent & 31)) & 1 && (u32[words + (left >>> 5)] >>> (left & 31)) & 1) {
-          throw new AllocationTrap("DOUBLE_FREE", `${operation}(${ptr}): the block is already free`);
-        }
-        throw invalidPointer(operation, ptr, "not the start of a block");
-      }
+    // The nodes that start at ptr have the orders 0 to `alignment`. Below a block every bit is 0, so the block at
+    // ptr, if there is one, is the smallest of them whose bit is set.
+    const units = offset >>> 4;
+    const alignment = 31 - Math.clz32(units & -units);
+    // A node of order k that starts at ptr is number leaf + 2^k - 1, and then the leaf's number is a multiple of
+    // 2^(k+1): up to order 5, the node's bit lies in the leaf's bitmap word, and one load tests them all. A bit set
+    // past `alignment` belongs to a node that does not start at ptr and is ignored below. Larger orders come one by one.
+    const word = u32[words + (leaf >>> 5)] >>> (leaf & 31);
+    const set = word & NODES_FROM_LEAF;
+    let order = 6;
+    if (set !== 0) {
+      order = 31 - Math.clz32(32 - Math.clz32(set & -set));
+    } else {
+      while (order <= alignment && !bitOf(u32, words, leaf + (1 << order) - 1)) order++;
     }
+    if (order <= alignment) {
+      if (order === 0) return 0;
+      // The left child is 0: this node is a used block when its right child is 0 too, else a split node.
+      const right = leaf + (1 << order) - 1 + (1 << (order - 1));
+      if (bitOf(u32, words, right) === 0) return order;
+      throw new AllocationTrap("DOUBLE_FREE", `${operation}(${ptr}): the block is already free`);
+    }
+    // The largest node that starts at ptr is a right child with its bit clear: a free block if its parent is split.
+    const node = leaf + (1 << alignment) - 1;
+    const parent = node - (1 << alignment);
+    const left = node - (2 << alignment);
+    if (bitOf(u32, words, parent) && bitOf(u32, words, left)) {
+      throw new AllocationTrap("DOUBLE_FREE", `${operation}(${ptr}): the block is already free`);
+    }
+    throw invalidPointer(operation, ptr, "not the start of a block");
   }
 
   /** Frees the used block at `block` of `order`, merging it with its buddy as long as the buddy is free. */
   private release(u32: Uint32Array, block: number, order: number): void {
     const rootOrder = u32[this.rootOrderIndex];
     const words = u32[this.bitmapIndex] >>> 2;
-    let node = ((block - this.treeBase) >>> 3) + (1 << order) - 1;
-    u32[words + (node >>> 5)] &= ~(1 << (node & 31));
+    let offset = block - this.treeBase;
+    let node = (offset >>> 3) + (1 << order) - 1;
+    clearBit(u32, words, node);
     while (order < rootOrder) {
-      const isRight = ((block - this.treeBase) >>> (order + 4)) & 1;
-      const buddyNode = isRight ? node - (2 << order) : node + (2 << order);
-      if ((u32[words + (buddyNode >>> 5)] >>> (buddyNode & 31)) & 1) break;
-      const buddy = isRight ? block - (MIN_BLOCK_SIZE << order) : block + (MIN_BLOCK_SIZE << order);
-      this.unlink(u32, buddy, order);
+      // A left child's buddy follows it, a right child's precedes it; their parent lies between them.
+      const isRight = (offset >>> (order + 4)) & 1;
+      const buddyNode = node + (2 << order) - isRight * (4 << order);
+      if (bitOf(u32, words, buddyNode)) break;
+      const size = MIN_BLOCK_SIZE << order;
+      this.unlink(u32, this.treeBase + ((offset ^ size) >>> 0), order);
       // The parent, split until now, becomes the free block.
-      node = isRight ? node - (1 << order) : node + (1 << order);
-      u32[words + (node >>> 5)] &= ~(1 << (node & 31));
-      if (isRight) block = buddy;
+      node += (1 << order) - isRight * (2 << order);
+      clearBit(u32, words, node);
+      offset = (offset & ~size) >>> 0;
       order++;
     }
-    this.push(u32, block, order);
+    this.push(u32, this.treeBase + offset, order);
   }
 
   /**
@@ -380,11 +416,11 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     const words = u32[this.bitmapIndex] >>> 2;
     const leaf = (block - this.treeBase) >>> 3;
     let node = leaf + (1 << from) - 1;
-    u32[words + (node >>> 5)] |= 1 << (node & 31);
+    setBit(u32, words, node);
     for (let order = from - 1; order >= to; order--) {
       this.push(u32, block + (MIN_BLOCK_SIZE << order), order);
       node = leaf + (1 << order) - 1;
-      u32[words + (node >>> 5)] |= 1 << (node & 31);
+      setBit(u32, words, node);
     }
   }
 
@@ -396,13 +432,13 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     for (let level = order; level < wanted; level++) {
       if ((offset >>> (level + 4)) & 1) return false;
       const buddyNode = leaf + (1 << level) - 1 + (2 << level);
-      if ((u32[words + (buddyNode >>> 5)] >>> (buddyNode & 31)) & 1) return false;
+      if (bitOf(u32, words, buddyNode)) return false;
     }
     for (let level = order; level < wanted; level++) {
       this.unlink(u32, ptr + (MIN_BLOCK_SIZE << level), level);
       // The node leaves the tree; its parent, split until now, becomes the used block.
       const node = leaf + (1 << level) - 1;
-      u32[words + (node >>> 5)] &= ~(1 << (node & 31));
+      clearBit(u32, words, node);
     }
     return true;
   }
@@ -483,7 +519,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     const node = ((block - this.treeBase) >>> 3) + 2 ** order - 1;
     const words = bitmap >>> 2;
     if (end <= this.start || (block === bitmap && order === bitmapOrder)) {
-      u32[words + (node >>> 5)] |= 1 << (node & 31);
+      setBit(u32, words, node);
       return;
     }
     const laidOut = keptOrder < 0 ? this.start : this.treeBase + blockSize(keptOrder);
@@ -491,7 +527,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
       this.push(u32, block, order);
       return;
     }
-    u32[words + (node >>> 5)] |= 1 << (node & 31);
+    setBit(u32, words, node);
     this.layOut(u32, block + size / 2, order - 1, keptOrder, bitmap, bitmapOrder);
     this.layOut(u32, block, order - 1, keptOrder, bitmap, bitmapOrder);
   }
@@ -506,7 +542,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
   private forEachBlock(visit: (ptr: number, order: number, used: boolean) => void): void {
     const u32 = this.memory.u32;
     const words = u32[this.bitmapIndex] >>> 2;
-    const bit = (node: number): number => (u32[words + (node >>> 5)] >>> (node & 31)) & 1;
+    const bit = (node: number): number => bitOf(u32, words, node);
     const descend = (block: number, order: number, node: number): void => {
       const half = order === 0 ? 0 : 2 ** (order - 1);
       if (!bit(node)) {
