@@ -119,23 +119,23 @@ function blockSizeFor(size: number): number {
 }
 
 /**
- * Rounds a block size (a multiple of 8 below 2^31) up to the smallest block, and up to the lower bound of the class at
- * or above it, so that every block of that class holds it.
+ * Rounds a block size (a multiple of 8 below 2^31) up to the lower bound of the class at or above it, so that every
+ * block of that class holds it, and up to the smallest block. `size | LINEAR_LIMIT` has the power of two of `size`, or
+ * that of LINEAR_LIMIT below it, where classes step by 8: no branch on the size, whose outcome no processor predicts.
  */
 function roundUpToClass(size: number): number {
-  if (size < LINEAR_LIMIT) return Math.max(size, MIN_BLOCK);
-  const step = (1 << (31 - Math.clz32(size) - SL_BITS)) - 1;
-  return (size + step) & ~step;
+  const step = (1 << (31 - Math.clz32(size | LINEAR_LIMIT) - SL_BITS)) - 1;
+  return Math.max((size + step) & ~step, MIN_BLOCK);
 }
 
 /**
- * The list of free blocks of `size` bytes. From LINEAR_LIMIT up, `size >>> (power - SL_BITS)` is 16 + the second
- * level, so adding it to 16 (power - LINEAR_BITS) gives 16 f + s with f = power - LINEAR_BITS + 1.
+ * The list of free blocks of `size` bytes. With `power` the power of two of `size` (at least LINEAR_BITS, as above),
+ * `size >>> (power - SL_BITS)` is 16 + the second level, or below LINEAR_LIMIT the linear class; adding
+ * 16 (power - LINEAR_BITS) makes it 16 f + s.
  */
 function listOf(size: number): number {
-  if (size < LINEAR_LIMIT) return size >>> 3;
   if (size >= OVERSIZED) return LAST_LIST;
-  const power = 31 - Math.clz32(size);
+  const power = 31 - Math.clz32(size | LINEAR_LIMIT);
   return ((power - LINEAR_BITS) << SL_BITS) + (size >>> (power - SL_BITS));
 }
 
@@ -163,18 +163,21 @@ function sizeOf(header: number): number {
  * They trust their arguments: the allocator's public methods check everything first.
  */
 
-/** The smallest non-empty list whose blocks all hold `blockSize` bytes (a class's lower bound), or -1 if none. */
+/**
+ * The smallest non-empty list whose blocks all hold `blockSize` bytes (a class's lower bound), or -1 if none: a list of
+ * the same first level, or else the first list of the next non-empty first level. Which of the two it is goes through
+ * masks rather than a branch, as it depends on sizes no processor predicts.
+ */
 function findList(u32: Uint32Array, base: number, blockSize: number): number {
   const list = listOf(blockSize);
-  let firstLevel = list >>> SL_BITS;
-  let slMap = u32[base + SL_MAPS_WORD + firstLevel] & (-1 << (list & (SL_COUNT - 1)));
-  if (slMap === 0) {
-    const flMap = u32[base + FL_MAP_WORD] & (-2 << firstLevel);
-    if (flMap === 0) return -1;
-    firstLevel = lowestBit(flMap);
-    slMap = u32[base + SL_MAPS_WORD + firstLevel];
-  }
-  return (firstLevel << SL_BITS) + lowestBit(slMap);
+  const firstLevel = list >>> SL_BITS;
+  const sameLevel = u32[base + SL_MAPS_WORD + firstLevel] & (-1 << (list & (SL_COUNT - 1)));
+  const levelsAbove = u32[base + FL_MAP_WORD] & (-2 << firstLevel);
+  if ((sameLevel | levelsAbove) === 0) return -1;
+  const useSame = (sameLevel | -sameLevel) >> 31;
+  const level = (firstLevel & useSame) | (lowestBit(levelsAbove) & ~useSame);
+  const slMap = (sameLevel & useSame) | (u32[base + SL_MAPS_WORD + level] & ~useSame);
+  return (level << SL_BITS) + lowestBit(slMap);
 }
 
 /** Takes the first block off a non-empty list and returns it. */
