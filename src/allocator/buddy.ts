@@ -12,6 +12,11 @@
  * - Safe frees: the bitmap tells a live block from a free one or from no block at all, so a double free or a stray
  *   pointer traps and changes nothing.
  *
+ * What it costs: a request is rounded up to a power of two, by a third on average for sizes spread evenly between
+ * two powers (nothing for a request of exactly 2^k bytes), and the bitmap takes 1/64 of the tree. Fragmentation adds
+ * little to that: on the ring workload and on traces of real programs, the highest address in use stays within a few
+ * percent of the live blocks' power-of-two sizes added up.
+ *
  * The tree
  * --------
  * The tree is based at T, heapBase rounded down to 64 KiB, and spans 16 << rootOrder bytes. A node of order k spans
@@ -474,8 +479,9 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
    */
   private growFor(wanted: number, size: number): void {
     const rootOrder = this.memory.u32[this.rootOrderIndex];
-    // One doubling adds free blocks up to order rootOrder - 1. For larger ones the tree grows until the block
-    // asked for is the new right half, or one of its halves when the bitmap would otherwise land in it.
+    // One doubling adds free blocks up to order rootOrder - 1. A larger block takes the right half of a tree twice
+    // its size, unless that half is a block of the old tree's size, where the bitmap moves: then the tree doubles
+    // once more.
     const newRootOrder = wanted < rootOrder ? rootOrder + 1 : wanted === rootOrder ? rootOrder + 2 : wanted + 1;
     const end = this.treeBase + blockSize(newRootOrder);
     if (newRootOrder > MAX_ROOT_ORDER || end > ADDRESS_LIMIT) {
@@ -561,6 +567,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
   private checkFreeLists(u32: Uint32Array, tree: TreeCheck, rootOrder: number): void {
     const freeMask = u32[this.freeMaskIndex];
     const freeMaskAt = this.heapBase + FREE_MASK_OFFSET;
+    const treeEnd = this.treeBase + blockSize(rootOrder);
     if (freeMask >>> (MAX_BLOCK_ORDER + 1) !== 0) {
       throw new HeapCorruptionError(freeMaskAt, `free mask 0x${freeMask.toString(16)} has bits past order 26`);
     }
@@ -585,7 +592,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
             `the free list of order ${order} holds more than the ${expected} free blocks of that order in the tree`,
           );
         }
-        const inTree = block % 8 === 0 && (block - this.treeBase) % size === 0 && block >= this.treeBase;
+        const inTree = block >= this.start && (block - this.treeBase) % size === 0 && block + size <= treeEnd;
         if (!inTree || order >= rootOrder || !tree.isFreeBlock(block, order)) {
           throw new HeapCorruptionError(linkAt, `listed block ${block} is not a free block of order ${order}`);
         }
