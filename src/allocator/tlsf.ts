@@ -8,9 +8,11 @@
  * says whether it holds a block, and one bit per first level whether any of its lists does, so the smallest
  * non-empty class that fits a request takes two `Math.clz32` to find.
  *
- * A request is rounded up to the lower bound of the next class before the search, so any block of the class found
- * fits without looking further; the block keeps that rounded size. Freeing a block and asking for the same size again
- * therefore always finds it, even in a heap that can no longer grow.
+ * A request gets a block of its size plus a 4-byte header, rounded up to a multiple of 8 and then to the lower bound
+ * of the class at or above it, so that any block of the class found fits without looking further. The block keeps
+ * that rounded size: freeing a block and asking for the same size again therefore always finds it, even in a heap
+ * that can no longer grow. The rounding costs nothing below 256 bytes, where classes are 8 bytes apart, and less than
+ * 1/16 of the block above.
  *
  * Memory format, at heapBase (all words u32, little-endian; every figure in bytes):
  *
@@ -30,7 +32,8 @@
  *   sl maps    one word per first level f: bit s set when list (f, s) holds a block
  *   heads      the first free block of list (f, s), at word 16 f + s of the heads; 0 when the list is empty
  *
- * Size classes. A block's size counts its header and is a multiple of 8, at least 16.
+ * Size classes. A block's size counts its header and is a multiple of 8, at least 16. List 16 f + s holds the free
+ * blocks of class (f, s):
  *
  *   first level 0          sizes 0 .. 127, in 16 classes of 8 bytes (the classes for 0 and 8 stay empty)
  *   first level f, 1..24   sizes 2^(f+6) .. 2^(f+7) - 1, in 16 classes of 2^(f+2) bytes
@@ -40,15 +43,15 @@
  * rounds up to the class (24, 1) at 1 GiB + 64 MiB.
  *
  * Blocks. A block starts at an address 4 past a multiple of 8 with its header word, and its pointer follows, aligned
- * to 8. Its size runs from the header to the next block's header.
+ * to 8. Its size runs from its header to the next block's header.
  *
  *                 used block                              free block
  *
  *     block -> +---------------------+        block -> +---------------------+
- *              | size          |S|P|F|                 | size          |S|P|F|   F = 1
+ *              | size          |S|P|F|                 | size          |S|P|F|   F = 1, P = 0, S = 0
  *     ptr ---> +---------------------+                 +---------------------+
- *              | payload:            |                 | next free in list   |
- *              |   size - 4 bytes    |                 | previous free       |
+ *              | payload:            |                 | next in its list    |   0 for the last
+ *              |   size - 4 bytes    |                 | previous in list    |   0 for the first
  *              |                     |                 | ...                 |
  *              |                     |                 | block (back link)   |
  *              +---------------------+                 +---------------------+
@@ -59,7 +62,13 @@
  *
  * A used block carries only its header: 4 bytes. A free block holds its list links in its first payload words, and
  * its own address in its last word, which is how a block being freed finds the free neighbour on its left. Two free
- * blocks are never neighbours: they merge when the second is freed.
+ * blocks are never neighbours: they merge when the second is freed. A free block goes to the head of its list, and
+ * an allocation takes the head of the list it finds, splitting off what it does not need as a new free block.
+ *
+ * Aligned blocks. `allocate(size, align)` first tries the block an unaligned request would get, and otherwise asks for
+ * a class with room for the largest gap before an aligned pointer. The gap before the block becomes a free block of
+ * its own (so a gap of 8, too small for one, is widened by `align`), and what the block does not need after it is
+ * split off as usual: nothing is held beyond the block itself.
  *
  * Regions. The heap owns the memory from the end of the control structure to the end of memory when it is created,
  * and what it grows later. Each stretch of memory it owns is a region, tiled by blocks and closed by a sentinel, a
@@ -67,9 +76,18 @@
  * of the next one. Memory grown by someone else (another holder of the same memory, or WebAssembly code) is theirs:
  * when the heap grows next, its new memory starts after theirs and becomes a region of its own, its first block 4
  * bytes after the old end of memory. New memory that follows the heap's end directly extends the last region instead.
- *
  * Growth follows the shared policy (growth.ts) and asks for enough for the rounded block, its header and the
  * sentinel, so an allocation that made the memory grow always succeeds after it.
+ *
+ * Checked pointers. `free`, `reallocate` and `usableSize` accept a pointer only when it is a multiple of 8 inside the
+ * heap, its header is a used block's of at least 16 bytes that ends inside the heap, the next header's P bit is clear,
+ * and, if its own P bit is set, the back link before it names a free block that ends right there. A freed block keeps
+ * its F bit even when it merges into its left neighbour, and `reset` sets it in every header, so a second free of the
+ * same pointer is a DOUBLE_FREE. What checks of constant cost cannot tell apart is a header forged inside a live
+ * block's bytes.
+ *
+ * Nothing lives outside the memory: every call reads the heap afresh, so several instances, or WebAssembly code, can
+ * share one heap.
  */
 import type { LinearMemory } from "../memory/linear-memory.js";
 import { AllocatorBase, allocatorFactory, type BlockAllocator, type BlockInfo, type HeapStats } from "./contract.js";
