@@ -412,7 +412,9 @@ describe("buddy in memory", () => {
       free: (ptr: number) => next().free(ptr),
       reallocate: (ptr: number, size: number) => next().reallocate(ptr, size),
       reset: () => next().reset(),
-      check: () => instances.forEach((instance) => instance.check()),
+      check: () => {
+        for (const instance of instances) instance.check();
+      },
     });
   }
 
