@@ -500,7 +500,7 @@ describe("tlsf in memory", () => {
         const other = tlsf.attach(memory, 40);
         expect(other.stats()).toEqual(model.allocator.stats());
         // The same model, driven through the second instance, then the first again.
-        const shared = Object.assign(new HeapModel(other), {});
+        const shared = new HeapModel(other);
         shared.live.push(...model.live);
         runWorkload(shared, second);
         model.live.length = 0;
