@@ -4,6 +4,7 @@
  */
 import { arena } from "../allocator/arena.js";
 import { buddy } from "../allocator/buddy.js";
+import { tlsf } from "../allocator/tlsf.js";
 import { loadAllocator } from "../wasm/loader.js";
 import { type Contender, linmemAllocator } from "./contender.js";
 import { assemblyScriptTlsf } from "./peers/assemblyscript-tlsf.js";
@@ -21,6 +22,7 @@ export const CONTENDERS: readonly Contender[] = [
     (memory) => loadAllocator("arena", memory),
     FREES_NOTHING,
   ),
+  linmemAllocator("tlsf", "linmem's TLSF (TypeScript): two-level segregated fit", tlsf),
   linmemAllocator("buddy", "linmem's buddy allocator (TypeScript): power-of-two blocks", buddy),
   assemblyScriptTlsf,
   thingMalloc,
