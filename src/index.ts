@@ -1,4 +1,5 @@
 export { ARENA_MAGIC, ArenaAllocator, arena } from "./allocator/arena.js";
+export { BUDDY_MAGIC, BuddyAllocator, buddy } from "./allocator/buddy.js";
 export {
   type Allocator,
   AllocatorBase,
@@ -12,6 +13,7 @@ export {
 export { AllocationTrap, HeapCorruptionError, TRAP_CODE_NUMBERS, type TrapCode } from "./allocator/errors.js";
 export { ADDRESS_LIMIT, ensureMemory } from "./allocator/growth.js";
 export { ALIGNMENT, alignUp, MAX_ALIGNMENT, MAX_ALLOCATION } from "./allocator/size.js";
+export { TLSF_CONTROL_SIZE, TLSF_MAGIC, TlsfAllocator, tlsf } from "./allocator/tlsf.js";
 export {
   LinearMemory,
   type LinearMemoryOptions,
@@ -28,3 +30,20 @@ export {
   writeString,
 } from "./static/formats.js";
 export { type Segment, StaticData, type StaticDataOptions } from "./static/static-data.js";
+export {
+  type HeapReplayResult,
+  ReplayError,
+  type ReplayOptions,
+  type ReplayResult,
+  replay,
+} from "./trace/replay.js";
+export { parseTrace, type Trace, TraceFormatError } from "./trace/trace.js";
+export type { AllocatorExports } from "./wasm/abi.js";
+export { type LoadAllocator, loadAllocator, type WasmAllocatorOf } from "./wasm/loader.js";
+export {
+  ALLOCATOR_MODULE_NAMES,
+  type AllocatorModuleName,
+  allocatorModule,
+  allocatorModuleBytes,
+} from "./wasm/modules.js";
+export { WasmAllocator, WasmBlockAllocator } from "./wasm/wasm-allocator.js";
