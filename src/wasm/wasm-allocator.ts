@@ -83,8 +83,11 @@ export class WasmAllocator extends AllocatorBase {
   private allocateAligned(size: number, align: number): number {
     const allocateAligned = this.exports.allocate_memory_aligned;
     if (allocateAligned === undefined) return this.twin.allocate(size, align);
-    // requireAlignment throws for every number that is not a u32.
-    if (!isU32(align)) requireAlignment(align, "allocate");
+    // An alignment that is not a u32 never reaches the module, which checks the size first: so does this.
+    if (!isU32(align)) {
+      requireSize(size, "allocate");
+      requireAlignment(align, "allocate");
+    }
     try {
       return allocateAligned(size, align) >>> 0;
     } catch (error) {
