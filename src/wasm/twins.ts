@@ -6,11 +6,13 @@
  * One entry per module in assembly/; the type check fails until a new module has its entry.
  */
 import { arena } from "../allocator/arena.js";
+import { buddy } from "../allocator/buddy.js";
 import type { Allocator, AllocatorFactory } from "../allocator/contract.js";
 import type { AllocatorModuleName } from "./modules.js";
 
 export const TYPESCRIPT_TWINS = {
   arena,
+  buddy,
 } satisfies Record<AllocatorModuleName, AllocatorFactory<Allocator>>;
 
 /** The TypeScript allocator a module's heap is shared with. */
