@@ -8,11 +8,13 @@
 import { arena } from "../allocator/arena.js";
 import { buddy } from "../allocator/buddy.js";
 import type { Allocator, AllocatorFactory } from "../allocator/contract.js";
+import { tlsf } from "../allocator/tlsf.js";
 import type { AllocatorModuleName } from "./modules.js";
 
 export const TYPESCRIPT_TWINS = {
   arena,
   buddy,
+  tlsf,
 } satisfies Record<AllocatorModuleName, AllocatorFactory<Allocator>>;
 
 /** The TypeScript allocator a module's heap is shared with. */
