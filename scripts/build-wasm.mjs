@@ -28,6 +28,14 @@ export const ALLOCATOR_FLAGS = [
 /** The benchmark's AssemblyScript peer: the runtime's TLSF, built the way the issue measures it. */
 const PEER_FLAGS = ["-O3", "--noAssert", "--runtime", "minimal", "--importMemory", "--use", "abort="];
 
+/**
+ * The in-WebAssembly ring benchmark (bench/wasm-ring/, run by bench/wasm-ring.mjs): the same driver compiled with each
+ * allocator it compares, all with the same flags, once optimised for speed and once for size as the modules ship.
+ * Only the runtime differs: AssemblyScript's TLSF is its `minimal` runtime, and the others need none (`stub`).
+ */
+const RING_OPTIMISATIONS = { O3: ["-O3"], Oz: ["-Oz", "--converge"] };
+const RING_ENTRIES = { "linmem-tlsf": "stub", "assemblyscript-tlsf": "minimal", "loop-only": "stub" };
+
 const ALLOCATOR_SOURCES = new URL("../assembly/", import.meta.url);
 const EMBEDDED_MODULES = new URL("../src/wasm/generated/allocator-modules.ts", import.meta.url);
 
@@ -44,6 +52,13 @@ export const ALLOCATOR_TARGETS = (await readdir(ALLOCATOR_SOURCES, { withFileTyp
 export const TARGETS = [
   ...ALLOCATOR_TARGETS,
   { source: "bench/peers/assemblyscript-tlsf.ts", output: "build/wasm/assemblyscript-tlsf.wasm", flags: PEER_FLAGS },
+  ...Object.entries(RING_OPTIMISATIONS).flatMap(([optimisation, optimise]) =>
+    Object.entries(RING_ENTRIES).map(([entry, runtime]) => ({
+      source: `bench/wasm-ring/${entry}.ts`,
+      output: `build/wasm/ring-${entry}-${optimisation}.wasm`,
+      flags: [...optimise, "--noAssert", "--runtime", runtime, "--use", "abort="],
+    })),
+  ),
 ];
 
 async function compile(target) {
