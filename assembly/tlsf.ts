@@ -43,7 +43,6 @@ const SL_BITS: u32 = 4;
 const LINEAR_LIMIT: u32 = 128;
 /** The last list, 16 f + s for (24, 15), which also takes every free block from 2 GiB up. */
 const LAST_LIST: u32 = 399;
-const OVERSIZED: u32 = 0x8000_0000;
 
 /** The control structure, in bytes from heapBase. */
 const TAIL_OFFSET = 8;
@@ -62,7 +61,7 @@ export function init(base: u32): void {
   heapBase = base;
   // One used block spanning the region, and its sentinel: the shape reset_memory walks, and then lists.
   const first = base + CONTROL_SIZE;
-  const tail = (memory.size() << 16) - BLOCK_OVERHEAD;
+  const tail = memoryEnd() - BLOCK_OVERHEAD;
   store<u32>(first, tail - first);
   store<u32>(tail, SENTINEL);
   store<u32>(base, tail, TAIL_OFFSET);
@@ -74,68 +73,60 @@ export function attach(base: u32): void {
 }
 
 export function allocate_memory(size: u32): u32 {
-  return allocate_memory_aligned(size, 8);
+  requireSize(size);
+  const blockSize = blockSizeFor(size);
+  const block = takeBlock(blockSize, blockSize);
+  occupy(block, load<u32>(block) - FREE, blockSize, 0);
+  return block + BLOCK_OVERHEAD;
 }
 
 /**
- * The block an unaligned request would get is tried first; failing that, a class with room for the largest gap
- * before an aligned pointer. The gap found becomes a free block of its own. With `align` 8 there is never a gap, and
- * this is a plain allocation.
+ * The block an unaligned request would get is taken when it leaves room for the gap before an aligned pointer;
+ * otherwise one of a class with room for the largest gap. The gap becomes a free block of its own.
  */
 export function allocate_memory_aligned(size: u32, align: u32): u32 {
   requireSize(size);
+  if (align === 8) return allocate_memory(size);
   requireAlignment(align);
   const blockSize = blockSizeFor(size);
-  let list = findList(blockSize);
-  if (list >= 0) {
-    const head = load<u32>(heapBase + (list << 2), HEADS_OFFSET);
-    if (alignmentGap(head, align) + blockSize > load<u32>(head) - FREE) list = -1;
-  }
-  if (list < 0) {
-    // Every block of this class has room for the largest gap, align + 8.
-    const searchSize = align > 8 ? roundUpToClass(blockSize + align + 8) : blockSize;
-    list = findList(searchSize);
-    if (list < 0) {
-      grow(searchSize);
-      list = findList(searchSize);
-    }
-  }
-  let block = takeFirst(list);
+  let block = findBlock(blockSize);
+  // Every block of the class of searchSize has room for the largest gap, align + 8.
+  const searchSize = roundUpToClass(blockSize + align + 8);
+  block = takeBlock(
+    !block || alignmentGap(block, align) + blockSize > load<u32>(block) - FREE ? searchSize : blockSize,
+    searchSize,
+  );
   let freeSize = load<u32>(block) - FREE;
   const gap = alignmentGap(block, align);
-  let flags: u32 = 0;
   if (gap) {
     addFree(block, gap);
     block += gap;
     freeSize -= gap;
-    flags = PREV_FREE;
   }
-  occupy(block, freeSize, blockSize, flags);
+  occupy(block, freeSize, blockSize, select(PREV_FREE, 0, gap));
   return block + BLOCK_OVERHEAD;
 }
 
+/**
+ * In place when the block, with its right neighbour if that is free, holds the new size: what it does not need is
+ * freed when it can stand as a block. A block shrunk by less than that stays as it is.
+ */
 export function reallocate_memory(ptr: u32, size: u32): u32 {
   if (!ptr) return allocate_memory(size);
   requireSize(size);
   const blockSize = usedBlockSize(ptr);
   const block = ptr - BLOCK_OVERHEAD;
-  const flags = load<u32>(block) & PREV_FREE;
   const wanted = blockSizeFor(size);
-  if (wanted <= blockSize) {
-    if (blockSize - wanted >= MIN_BLOCK) {
-      // The cut-off end is freed like a block of its own, merging with a free right neighbour.
-      store<u32>(block, wanted | flags);
-      store<u32>(block + wanted, blockSize - wanted);
-      release(block + wanted, blockSize - wanted);
-    }
-    return ptr;
-  }
+  // Also false when growing, as the difference wraps around.
+  if (blockSize - wanted < MIN_BLOCK) return ptr;
   const next = block + blockSize;
   const nextSize = load<u32>(next) - FREE;
   // A free neighbour's header has no bit but F, so only then is nextSize a multiple of 8.
-  if (!(nextSize & FLAG_BITS) && blockSize + nextSize >= wanted) {
-    unlink(next, nextSize);
-    occupy(block, blockSize + nextSize, wanted, flags);
+  const nextFree = !(nextSize & FLAG_BITS);
+  const available = blockSize + select(nextSize, 0, nextFree);
+  if (available >= wanted) {
+    if (nextFree) unlink(next, nextSize);
+    occupy(block, available, wanted, load<u32>(block) & PREV_FREE);
     return ptr;
   }
   // Moving: when no block can be had, allocate_memory traps before anything has changed.
@@ -163,18 +154,19 @@ export function reset_memory(): void {
     const header = load<u32>(block);
     size = header & ~FLAG_BITS;
     if (header & SENTINEL) {
-      let sentinel = size | SENTINEL;
-      if (block > start) {
-        addFree(start, block - start);
-        sentinel |= PREV_FREE;
-      }
-      store<u32>(block, sentinel);
+      if (block === start) store<u32>(block, header & ~PREV_FREE);
+      else closeRegion(start, block, size);
       start = block + size;
     } else {
       store<u32>(block, header | FREE);
     }
     block += size;
   } while (size);
+}
+
+/** The end of memory, which a heap's last region reaches. */
+function memoryEnd(): u32 {
+  return <u32>memory.size() << 16;
 }
 
 /** The block size a request of `size` bytes gets: header added, rounded to 8, then up to a class's lower bound. */
@@ -188,42 +180,46 @@ function roundUpToClass(size: u32): u32 {
   return max((size + step) & ~step, MIN_BLOCK);
 }
 
-/** The list of free blocks of `size` bytes: 16 f + s. */
+/**
+ * The list of free blocks of `size` bytes: 16 f + s. Sizes from 2 GiB up come out above the last list, and go to it.
+ */
 function listOf(size: u32): u32 {
-  if (size >= OVERSIZED) return LAST_LIST;
   const power = 31 - clz(size | LINEAR_LIMIT);
-  return ((power - 7) << SL_BITS) + (size >>> (power - SL_BITS));
+  return min(((power - 7) << SL_BITS) + (size >>> (power - SL_BITS)), LAST_LIST);
 }
 
 /** The bytes from `block` to the first block after it whose pointer is a multiple of `align`: 0, or at least 16. */
 function alignmentGap(block: u32, align: u32): u32 {
   const gap = -(block + BLOCK_OVERHEAD) & (align - 1);
-  return gap == 8 ? gap + align : gap;
+  return gap === 8 ? gap + align : gap;
 }
 
 /**
- * The smallest non-empty list whose blocks all hold `blockSize` bytes, or -1: a list of the same first level, or the
- * first list of the next non-empty first level, chosen by `select` rather than a branch.
+ * The first block of the smallest non-empty list whose blocks all hold `blockSize` bytes, or 0: a list of the same
+ * first level, or the first list of the next non-empty first level, chosen by `select` rather than a branch.
  */
-function findList(blockSize: u32): i32 {
+function findBlock(blockSize: u32): u32 {
   const list = listOf(blockSize);
   const firstLevel = list >> SL_BITS;
-  const sameLevel = load<u32>(heapBase + (firstLevel << 2), SL_MAPS_OFFSET) & (-1 << (list & 15));
+  const sameLevel = load<u32>(heapBase + (firstLevel << 2), SL_MAPS_OFFSET) & (<u32>-1 << (list & 15));
   const levelsAbove = load<u32>(heapBase, FL_MAP_OFFSET) & (-2 << firstLevel);
-  if (!(sameLevel | levelsAbove)) return -1;
+  if (!(sameLevel | levelsAbove)) return 0;
   const level = select(firstLevel, ctz(levelsAbove), sameLevel);
   const slMap = select(sameLevel, load<u32>(heapBase + (level << 2), SL_MAPS_OFFSET), sameLevel);
-  return ((level << SL_BITS) + ctz(slMap)) as i32;
+  return load<u32>(heapBase + (((level << SL_BITS) + ctz(slMap)) << 2), HEADS_OFFSET);
 }
 
-/** Takes the first block off a non-empty list and returns it. */
-function takeFirst(list: u32): u32 {
-  const headAt = heapBase + (list << 2);
-  const block = load<u32>(headAt, HEADS_OFFSET);
-  const next = load<u32>(block, 4);
-  store<u32>(headAt, next, HEADS_OFFSET);
-  if (next) store<u32>(next, 0, 8);
-  else markEmpty(list);
+/**
+ * Takes a block that holds `blockSize` bytes off its list: the first one of the smallest class that has one, after
+ * growing the memory by enough for `growSize` if none has.
+ */
+function takeBlock(blockSize: u32, growSize: u32): u32 {
+  let block = findBlock(blockSize);
+  if (!block) {
+    grow(growSize);
+    block = findBlock(growSize);
+  }
+  unlink(block, load<u32>(block) - FREE);
   return block;
 }
 
@@ -236,13 +232,8 @@ function addFree(block: u32, size: u32): void {
   store<u32>(block, head, 4);
   store<u32>(block, 0, 8);
   store<u32>(block + size - 4, block);
-  if (head) {
-    store<u32>(head, block, 8);
-  } else {
-    const slMapAt = heapBase + ((list >> SL_BITS) << 2);
-    store<u32>(slMapAt, load<u32>(slMapAt, SL_MAPS_OFFSET) | (1 << (list & 15)), SL_MAPS_OFFSET);
-    store<u32>(heapBase, load<u32>(heapBase, FL_MAP_OFFSET) | (1 << (list >> SL_BITS)), FL_MAP_OFFSET);
-  }
+  if (head) store<u32>(head, block, 8);
+  else flipListBit(list);
   store<u32>(headAt, block, HEADS_OFFSET);
 }
 
@@ -256,32 +247,38 @@ function unlink(block: u32, size: u32): void {
   } else {
     const list = listOf(size);
     store<u32>(heapBase + (list << 2), next, HEADS_OFFSET);
-    if (!next) markEmpty(list);
+    if (!next) flipListBit(list);
   }
-}
-
-/** Clears the bitmap bits of a list that has just become empty. */
-function markEmpty(list: u32): void {
-  const firstLevel = list >> SL_BITS;
-  const slMapAt = heapBase + (firstLevel << 2);
-  const slMap = load<u32>(slMapAt, SL_MAPS_OFFSET) & ~(1 << (list & 15));
-  store<u32>(slMapAt, slMap, SL_MAPS_OFFSET);
-  if (!slMap) store<u32>(heapBase, load<u32>(heapBase, FL_MAP_OFFSET) & ~(1 << firstLevel), FL_MAP_OFFSET);
 }
 
 /**
- * Makes the unlisted span of `size` bytes at `block`, whose right neighbour is marked as following a free block, a
- * used block of `wanted` bytes, freeing the rest when it can stand as a block. `flags` is the new header's P bit.
+ * Flips the bitmap bit of a list that has just become empty or stopped being so, and makes its first level's bit say
+ * whether any list of that level holds a block.
+ */
+function flipListBit(list: u32): void {
+  const firstLevel = list >> SL_BITS;
+  const slMapAt = heapBase + (firstLevel << 2);
+  const slMap = load<u32>(slMapAt, SL_MAPS_OFFSET) ^ (1 << (list & 15));
+  store<u32>(slMapAt, slMap, SL_MAPS_OFFSET);
+  const flMap = load<u32>(heapBase, FL_MAP_OFFSET) & ~(1 << firstLevel);
+  store<u32>(heapBase, flMap | (<u32>(slMap !== 0) << firstLevel), FL_MAP_OFFSET);
+}
+
+/**
+ * Makes the unlisted span of `size` bytes at `block` a used block of `wanted` bytes, freeing the rest when it can
+ * stand as a block, and tells the block after whether a free block now precedes it. `flags` is the new header's P bit.
  */
 function occupy(block: u32, size: u32, wanted: u32, flags: u32): void {
+  const end = block + size;
   const rest = size - wanted;
+  let restFree: u32 = 0;
   if (rest >= MIN_BLOCK) {
-    store<u32>(block, wanted | flags);
     addFree(block + wanted, rest);
-  } else {
-    store<u32>(block, size | flags);
-    store<u32>(block + size, load<u32>(block + size) & ~PREV_FREE);
+    size = wanted;
+    restFree = PREV_FREE;
   }
+  store<u32>(block, size | flags);
+  store<u32>(end, (load<u32>(end) & ~PREV_FREE) | restFree);
 }
 
 /** Frees the used block at `block`, of `size` bytes, merging it with free neighbours. */
@@ -310,56 +307,68 @@ function release(block: u32, size: u32): void {
 /**
  * The size of the used block at `ptr`, after the checks of the TypeScript build's usedBlockSize: a pointer into this
  * heap, aligned, at a used block's header that agrees with both neighbours. Traps with INVALID_POINTER, or with
- * DOUBLE_FREE for a free block's header, otherwise. Sums are written as differences, which cannot wrap around, and
- * nothing is loaded before it is known to lie inside the heap.
+ * DOUBLE_FREE for a free block's header, otherwise.
+ *
+ * Both builds compare the same addresses, but here sums become differences, which cannot wrap around, and nothing is
+ * loaded before it is known to lie inside the heap. A block must end by the tail, so one that starts less than 16
+ * bytes before it is refused at once: the TypeScript build refuses it too, when it finds its size does not fit.
  */
 function usedBlockSize(ptr: u32): u32 {
   const first = heapBase + CONTROL_SIZE;
-  const tail = load<u32>(heapBase, TAIL_OFFSET);
-  if ((ptr & 7) | (ptr <= first) | (ptr > tail)) trap(INVALID_POINTER);
+  const room = load<u32>(heapBase, TAIL_OFFSET) - MIN_BLOCK;
   const block = ptr - BLOCK_OVERHEAD;
-  const header = load<u32>(block);
-  const size = header & ~FLAG_BITS;
-  const fits = (size >= MIN_BLOCK) & (size <= tail - block);
-  if ((header & (FREE | SENTINEL)) | !fits) {
-    trap(INVALID_POINTER + <u32>(fits & ((header & (FREE | SENTINEL)) == FREE)));
+  if (!(ptr & 7) && block - first <= room - first) {
+    const header = load<u32>(block);
+    const size = header & ~FLAG_BITS;
+    if (size - MIN_BLOCK <= room - block) {
+      const kind = header & (FREE | SENTINEL);
+      if (kind === FREE) trap(DOUBLE_FREE);
+      if (!(kind | (load<u32>(block + size) & PREV_FREE))) {
+        if (!(header & PREV_FREE)) return size;
+        // The back link of a free block that ends right here, after the first block's start.
+        const left = load<u32>(block - 4);
+        if (left - first < block - first) {
+          const leftSize = load<u32>(left) - FREE;
+          if (!((leftSize & FLAG_BITS) | (leftSize ^ (block - left)))) return size;
+        }
+      }
+    }
   }
-  if (load<u32>(block + size) & PREV_FREE) trap(INVALID_POINTER);
-  if (header & PREV_FREE) {
-    // A free block that ends right here: at least the first block, before this one.
-    const left = load<u32>(block - 4);
-    if (left - first >= block - first) trap(INVALID_POINTER);
-    const leftHeader = load<u32>(left);
-    if (((leftHeader & FLAG_BITS) != FREE) | (left + leftHeader - FREE != block)) trap(INVALID_POINTER);
-  }
-  return size;
+  trap(INVALID_POINTER);
+  return 0;
 }
 
 /**
- * Grows the memory so that a free block of `blockSize` bytes exists, and adds the new memory to the heap: extending
- * the last region when the new memory follows it, or else as a region of its own. Traps with OUT_OF_MEMORY, having
- * changed nothing, when the memory cannot grow that far.
+ * Grows the memory so that a free block of `blockSize` bytes exists, and adds the new memory to the heap: new memory
+ * right after the heap extends its last block (or starts one at the old sentinel), and memory after someone else's
+ * becomes a region of its own, its first block 4 bytes past the old end. Traps with OUT_OF_MEMORY, having changed
+ * nothing, when the memory cannot grow that far.
  */
 function grow(blockSize: u32): void {
-  const start = memory.size() << 16;
+  const start = memoryEnd();
   const tail = load<u32>(heapBase, TAIL_OFFSET);
   const sentinel = load<u32>(tail);
-  const adjoins = tail + BLOCK_OVERHEAD == start;
-  // New memory right after a free last block extends it; otherwise it needs a header, and a sentinel after.
-  if (adjoins && sentinel & PREV_FREE) ensureMemory(load<u32>(tail - 4), blockSize + BLOCK_OVERHEAD);
-  else ensureMemory(start, blockSize + 2 * BLOCK_OVERHEAD);
-  const newTail = (memory.size() << 16) - BLOCK_OVERHEAD;
-  let block = tail;
-  if (adjoins) {
+  // The free block the new memory will end, and the room it asks for: as much as the TypeScript build asks.
+  let block = start + BLOCK_OVERHEAD;
+  let room = blockSize + BLOCK_OVERHEAD;
+  if (tail + BLOCK_OVERHEAD === start) {
+    block = tail;
+    room += 2 * BLOCK_OVERHEAD;
     if (sentinel & PREV_FREE) {
       block = load<u32>(tail - 4);
-      unlink(block, load<u32>(block) - FREE);
+      room = blockSize + BLOCK_OVERHEAD;
     }
-  } else {
-    block = start + BLOCK_OVERHEAD;
-    store<u32>(tail, (block - tail) | SENTINEL | (sentinel & PREV_FREE));
   }
-  addFree(block, newTail - block);
-  store<u32>(newTail, SENTINEL | PREV_FREE);
+  ensureMemory(block, room);
+  if (block < tail) unlink(block, load<u32>(block) - FREE);
+  if (block > tail) store<u32>(tail, (block - tail) | SENTINEL | (sentinel & PREV_FREE));
+  const newTail = memoryEnd() - BLOCK_OVERHEAD;
+  closeRegion(block, newTail, 0);
   store<u32>(heapBase, newTail, TAIL_OFFSET);
+}
+
+/** Makes `block` .. `sentinel` the free last block of a region, and `sentinel` its sentinel, of `gap` bytes. */
+function closeRegion(block: u32, sentinel: u32, gap: u32): void {
+  addFree(block, sentinel - block);
+  store<u32>(sentinel, gap | SENTINEL | PREV_FREE);
 }

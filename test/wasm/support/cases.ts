@@ -3,6 +3,7 @@
  * entry here.
  */
 import { arena } from "../../../src/allocator/arena.js";
+import { buddy } from "../../../src/allocator/buddy.js";
 import type { Allocator, AllocatorFactory } from "../../../src/allocator/contract.js";
 import type { AllocatorModuleName } from "../../../src/wasm/modules.js";
 
@@ -31,4 +32,5 @@ export const MODULE_CASES: readonly ModuleCase[] = [
     reallocate: false,
     doubleFree: false,
   },
+  { name: "buddy", typescript: buddy, sizeTarget: 1024, reallocate: true, doubleFree: true },
 ];
