@@ -2,12 +2,16 @@
  * What the generic module tests reach only by chance in the buddy module: every size of first tree, heap bases at the
  * edges of a 64 KiB span, trees that double more than once in one step, every pointer a heap could be handed to free,
  * and a long ring through many doublings. Each runs the TypeScript and the WebAssembly build side by side, which must
- * return the same pointers and traps and keep the same bytes.
+ * return the same pointers and traps and keep the same bytes. Last, the loader's block allocator, whose resizes, sizes
+ * and walks the TypeScript twin does on the module's heap.
  */
 import { describe, expect, it } from "vitest";
 import { BUDDY_STATE_SIZE, buddy } from "../../src/allocator/buddy.js";
+import type { BlockInfo } from "../../src/allocator/contract.js";
 import { seededRandom } from "../../src/bench/random.js";
-import { PAGE_SIZE } from "../../src/memory/linear-memory.js";
+import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
+import { loadAllocator } from "../../src/wasm/loader.js";
+import { WasmBlockAllocator } from "../../src/wasm/wasm-allocator.js";
 import type { ModuleCase } from "./support/cases.js";
 import { Lockstep } from "./support/lockstep.js";
 
@@ -128,5 +132,25 @@ describe("the buddy module and its TypeScript twin", () => {
     }
     lockstep.expectSameMemory("at the end");
     lockstep.check();
+  });
+
+  it("load as a block allocator, whose sizes and walks the twin reads from the module's heap", async () => {
+    const memory = LinearMemory.create();
+    const heap = await loadAllocator("buddy", memory, { heapBase: 64 });
+    expect(heap).toBeInstanceOf(WasmBlockAllocator);
+    const small = heap.allocate(20);
+    const large = heap.allocate(3000, 1024);
+    expect(large % 1024).toBe(0);
+    expect([heap.usableSize(small), heap.usableSize(large)]).toEqual([32, 4096]);
+    const moved = heap.reallocate(small, 100);
+    expect(heap.usableSize(moved)).toBe(128);
+    const blocks: BlockInfo[] = [];
+    heap.walk((block) => blocks.push(block));
+    const typescript: BlockInfo[] = [];
+    buddy.attach(memory, 64).walk((block) => typescript.push(block));
+    expect(blocks).toEqual(typescript);
+    expect(blocks.filter((block) => block.used).map((block) => block.ptr)).toEqual(
+      [moved, large].sort((a, b) => a - b),
+    );
   });
 });
