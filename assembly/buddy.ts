@@ -89,12 +89,14 @@ export function free_memory(ptr: u32): void {
 export function reset_memory(): void {
   // The free mask and every list head.
   memory.fill(heapBase + FREE_MASK_OFFSET, 0, STATE_SIZE - FREE_MASK_OFFSET);
+  // No old bits to copy: 0 bytes, from any address in memory.
   plant(firstRootOrder(), heapBase, 0, startOffset);
 }
 
 /**
  * The order of a new heap's tree: the smallest that holds the state and the bitmap. The bitmap of a tree of order r is
- * a block of b = 16 << (r - 6) bytes, the first from `start`, and the tree holds it when start - T <= 63 b.
+ * a block of b = 16 << (r - 6) bytes, the first from `start`, and the tree holds it when start - T <= 63 b: so b is
+ * the smallest power of two from 16 that is at least (start - T) / 63.
  */
 function firstRootOrder(): u32 {
   return orderFor((startOffset + 62) / 63) + BITMAP_BELOW_ROOT;
@@ -150,7 +152,8 @@ function unlink(block: u32, order: u32): void {
 /** The order of the live block at `ptr`, or a trap saying why `ptr` is not one. Changes nothing. */
 function locate(ptr: u32): u32 {
   const offset = ptr - treeBase;
-  // Not a multiple of 16, below `start` (or below T, which wraps around), past the tree, or the bitmap's own block.
+  // Not a multiple of 16, below `start`, past the tree (so is a pointer below T, whose offset wraps around), or the
+  // bitmap's own block.
   if (
     (ptr & 15) |
     (offset < startOffset) |
@@ -223,9 +226,9 @@ function plant(rootOrder: u32, oldBitmap: u32, oldSize: u32, kept: u32): void {
 
 /**
  * Builds the node at `block` of `order` and the nodes below it. Nodes wholly below `laidOut` and the bitmap's node are
- * used blocks (in a grown tree, the one such node is the old tree, which stays as it is); nodes clear of both are free
- * blocks; the rest are split. The bits of new nodes are 0 to begin with. Right halves go on the free lists first, so
- * each list starts at its lowest block.
+ * used blocks (in a grown tree, the one such node is the old tree: split, its bit set already, and left as it is);
+ * nodes clear of both are free blocks; the rest are split. The bits of new nodes are 0 to begin with. Right halves go
+ * on the free lists first, so each list starts at its lowest block.
  */
 function layOut(block: u32, order: u32): void {
   const size: u32 = 16 << order;
