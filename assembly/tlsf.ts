@@ -6,18 +6,17 @@
  *
  * The module imports its memory as `env.memory` and nothing else. It exports:
  *
- *   init(heapBase)                               lays out an empty TLSF heap at heapBase (a multiple of 8)
- *   attach(heapBase)                             works on the TLSF heap already at heapBase, changing nothing
- *   allocate_memory(size) -> ptr                 a block of `size` bytes, aligned to 8
- *   allocate_memory_aligned(size, align) -> ptr  the same, aligned to `align` too (a power of two from 8 to 65536)
- *   reallocate_memory(ptr, size) -> ptr          resizes a block in place when it can, else moves it
- *   free_memory(ptr)                             frees a block, merging it with free neighbours; a block already
- *                                                free traps with DOUBLE_FREE, any other pointer it never handed out
- *                                                with INVALID_POINTER
- *   reset_memory()                               frees every block: each region becomes one free block
- *   trap_code                                    a global: why the last refused call trapped (see shared/trap.ts)
+ *   init(heapBase)                 lays out an empty TLSF heap at heapBase (a multiple of 8)
+ *   attach(heapBase)               works on the TLSF heap already at heapBase, changing nothing
+ *   allocate_memory(size) -> ptr   a block of `size` bytes, aligned to 8
+ *   free_memory(ptr)               frees a block, merging it with free neighbours; a block already free traps with
+ *                                  DOUBLE_FREE, any other pointer it never handed out with INVALID_POINTER
+ *   reset_memory()                 frees every block: each region becomes one free block
+ *   trap_code                      a global: why the last refused call trapped (see shared/trap.ts)
  *
- * The TypeScript build's checks, statistics and walks read the same bytes, so the module leaves them to it.
+ * Resizing and aligned allocation do not fit the module's size budget of about 1 KB; on a shared heap the TypeScript
+ * build does them (the loader's allocator hands them to it), and so do its checks, statistics and walks, which read
+ * the same bytes.
  */
 import { ensureMemory } from "./shared/growth";
 import { requireSize } from "./shared/size";
@@ -77,9 +76,17 @@ export function allocate_memory(size: u32): u32 {
   const blockSize = blockSizeFor(size);
   let block = findBlock(blockSize);
   if (!block) block = grow(blockSize);
-  const freeSize = load<u32>(block) - FREE;
-  unlink(block, freeSize);
-  occupy(block, freeSize, blockSize);
+  unlink(block);
+  // What the block does not need is freed when it can stand as a block; else the block after loses its P bit.
+  let used = load<u32>(block) - FREE;
+  const rest = used - blockSize;
+  if (rest >= MIN_BLOCK) {
+    addFree(block + blockSize, rest);
+    used = blockSize;
+  } else {
+    store<u32>(block + used, load<u32>(block + used) & ~PREV_FREE);
+  }
+  store<u32>(block, used);
   return block + BLOCK_OVERHEAD;
 }
 
@@ -97,7 +104,7 @@ export function reset_memory(): void {
     const header = load<u32>(block);
     size = header & ~FLAG_BITS;
     // F for a block, P for a sentinel: the region before it is now one free block.
-    store<u32>(block, header | (FREE << ((header & SENTINEL) >> 2)));
+    store<u32>(block, header | select(PREV_FREE, FREE, header & SENTINEL));
     if (header & SENTINEL) {
       // A region always holds a block: growth asks for room for one.
       addFree(start, block - start);
@@ -120,6 +127,7 @@ function blockSizeFor(size: u32): u32 {
 
 /**
  * The list of free blocks of `size` bytes: 16 f + s. Sizes from 2 GiB up come out above the last list, and go to it.
+ * The flag bits make no difference, so a free block's header names its list too.
  */
 function listOf(size: u32): u32 {
   const power = 31 - clz(size | LINEAR_LIMIT);
@@ -157,15 +165,15 @@ function addFree(block: u32, size: u32): void {
   store<u32>(headAt, block, HEADS_OFFSET);
 }
 
-/** Takes the free block at `block`, of `size` bytes, out of its list. */
-function unlink(block: u32, size: u32): void {
+/** Takes the free block at `block` out of its list, which its header, with the F bit, still names. */
+function unlink(block: u32): void {
   const next = load<u32>(block, 4);
   const previous = load<u32>(block, 8);
   if (next) store<u32>(next, previous, 8);
   if (previous) {
     store<u32>(previous, next, 4);
   } else {
-    const list = listOf(size);
+    const list = listOf(load<u32>(block));
     store<u32>(heapBase + (list << 2), next, HEADS_OFFSET);
     if (!next) flipListBit(list);
   }
@@ -180,23 +188,9 @@ function flipListBit(list: u32): void {
   const slMapAt = heapBase + (firstLevel << 2);
   const slMap = load<u32>(slMapAt, SL_MAPS_OFFSET) ^ (1 << (list & 15));
   store<u32>(slMapAt, slMap, SL_MAPS_OFFSET);
-  const flMap = load<u32>(heapBase, FL_MAP_OFFSET) & ~(1 << firstLevel);
-  store<u32>(heapBase, flMap | ((<u32>(slMap !== 0)) << firstLevel), FL_MAP_OFFSET);
-}
-
-/**
- * Makes the free block at `block`, of `size` bytes and just unlisted, a used block of `wanted` bytes, freeing the rest
- * when it can stand as a block. The block after keeps its P bit only then.
- */
-function occupy(block: u32, size: u32, wanted: u32): void {
-  const rest = size - wanted;
-  if (rest >= MIN_BLOCK) {
-    addFree(block + wanted, rest);
-    store<u32>(block, wanted);
-  } else {
-    store<u32>(block, size);
-    store<u32>(block + size, load<u32>(block + size) & ~PREV_FREE);
-  }
+  // The level's bit set, then cleared again if its lists are all empty now.
+  const flMap = load<u32>(heapBase, FL_MAP_OFFSET) | (1 << firstLevel);
+  store<u32>(heapBase, flMap ^ ((<u32>!slMap) << firstLevel), FL_MAP_OFFSET);
 }
 
 /**
@@ -231,7 +225,7 @@ export function free_memory(ptr: u32): void {
           if ((leftSize & FLAG_BITS) | (leftSize ^ (block - left))) trap(INVALID_POINTER);
         }
         if (nextHeader & FREE) {
-          unlink(next, nextHeader - FREE);
+          unlink(next);
           size += nextHeader - FREE;
         } else {
           store<u32>(next, nextHeader | PREV_FREE);
@@ -239,7 +233,7 @@ export function free_memory(ptr: u32): void {
         if (left) {
           // The F bit stays in the merged block's old header, so that a second free of it is still caught.
           store<u32>(block, header | FREE);
-          unlink(left, leftSize);
+          unlink(left);
           block = left;
           size += leftSize;
         }
@@ -263,16 +257,15 @@ export function free_memory(ptr: u32): void {
  */
 function grow(blockSize: u32): u32 {
   const tail = load<u32>(heapBase, TAIL_OFFSET);
-  const sentinel = load<u32>(tail);
   // The block the new memory will end: the first of a new region, or, when the new memory follows the heap, the
   // free last block or one in the old sentinel's place.
   let block = ((<u32>memory.size()) << 16) + BLOCK_OVERHEAD;
-  if (block === tail + 2 * BLOCK_OVERHEAD) block = sentinel & PREV_FREE ? load<u32>(tail - 4) : tail;
+  if (block === tail + 2 * BLOCK_OVERHEAD) block = load<u32>(tail) & PREV_FREE ? load<u32>(tail - 4) : tail;
   // As much as the TypeScript build asks for: room for the block and a sentinel, and a header for a new one.
   ensureMemory(block, blockSize + select(3 * BLOCK_OVERHEAD, BLOCK_OVERHEAD, block === tail));
-  if (block < tail) unlink(block, load<u32>(block) - FREE);
+  if (block < tail) unlink(block);
   // The old sentinel, of size 0, now leads to the new region.
-  if (block > tail) store<u32>(tail, sentinel + block - tail);
+  if (block > tail) store<u32>(tail, load<u32>(tail) + block - tail);
   const newTail = ((<u32>memory.size()) << 16) - BLOCK_OVERHEAD;
   addFree(block, newTail - block);
   store<u32>(newTail, SENTINEL | PREV_FREE);

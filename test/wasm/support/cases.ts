@@ -5,6 +5,7 @@
 import { arena } from "../../../src/allocator/arena.js";
 import { buddy } from "../../../src/allocator/buddy.js";
 import type { Allocator, AllocatorFactory } from "../../../src/allocator/contract.js";
+import { tlsf } from "../../../src/allocator/tlsf.js";
 import type { AllocatorModuleName } from "../../../src/wasm/modules.js";
 
 export interface ModuleCase {
@@ -33,4 +34,5 @@ export const MODULE_CASES: readonly ModuleCase[] = [
     doubleFree: false,
   },
   { name: "buddy", typescript: buddy, sizeTarget: 1024, reallocate: true, doubleFree: true },
+  { name: "tlsf", typescript: tlsf, sizeTarget: 1024, reallocate: false, doubleFree: true },
 ];
