@@ -58,13 +58,9 @@ export function init(base: u32): void {
   ensureMemory(base, CONTROL_SIZE + MIN_BLOCK + BLOCK_OVERHEAD);
   store<u64>(base, TLSF_HEADER);
   heapBase = base;
-  // One used block spanning the region, and its sentinel: the shape reset_memory walks, and then lists.
-  const first = base + CONTROL_SIZE;
-  const tail = ((<u32>memory.size()) << 16) - BLOCK_OVERHEAD;
-  store<u32>(first, tail - first);
-  store<u32>(tail, SENTINEL);
-  store<u32>(base, tail, TAIL_OFFSET);
-  reset_memory();
+  emptyLists();
+  // One free block, from the end of the control structure to that of memory.
+  endHeapAt(base + CONTROL_SIZE);
 }
 
 export function attach(base: u32): void {
@@ -96,7 +92,7 @@ export function allocate_memory(size: u32): u32 {
  * the walk has passed it.
  */
 export function reset_memory(): void {
-  memory.fill(heapBase + FL_MAP_OFFSET, 0, CONTROL_SIZE - FL_MAP_OFFSET);
+  emptyLists();
   let start = heapBase + CONTROL_SIZE;
   let block = start;
   let size: u32;
@@ -130,8 +126,9 @@ function blockSizeFor(size: u32): u32 {
  * The flag bits make no difference, so a free block's header names its list too.
  */
 function listOf(size: u32): u32 {
-  const power = 31 - clz(size | LINEAR_LIMIT);
-  return min(((power - 7) << SL_BITS) + (size >>> (power - SL_BITS)), LAST_LIST);
+  // 31 - zeros is the power of two of `size`, or 7 below 128, where classes are 8 bytes apart.
+  const zeros = clz(size | LINEAR_LIMIT);
+  return min(((31 - 7 - zeros) << SL_BITS) + (size >>> (31 - SL_BITS - zeros)), LAST_LIST);
 }
 
 /**
@@ -266,9 +263,19 @@ function grow(blockSize: u32): u32 {
   if (block < tail) unlink(block);
   // The old sentinel, of size 0, now leads to the new region.
   if (block > tail) store<u32>(tail, load<u32>(tail) + block - tail);
-  const newTail = ((<u32>memory.size()) << 16) - BLOCK_OVERHEAD;
-  addFree(block, newTail - block);
-  store<u32>(newTail, SENTINEL | PREV_FREE);
-  store<u32>(heapBase, newTail, TAIL_OFFSET);
+  endHeapAt(block);
   return block;
+}
+
+/** Clears the bitmaps and the list heads. */
+function emptyLists(): void {
+  memory.fill(heapBase + FL_MAP_OFFSET, 0, CONTROL_SIZE - FL_MAP_OFFSET);
+}
+
+/** Makes the memory from `block` to its end the heap's free last block, and the sentinel after it the tail. */
+function endHeapAt(block: u32): void {
+  const tail = ((<u32>memory.size()) << 16) - BLOCK_OVERHEAD;
+  addFree(block, tail - block);
+  store<u32>(tail, SENTINEL | PREV_FREE);
+  store<u32>(heapBase, tail, TAIL_OFFSET);
 }
