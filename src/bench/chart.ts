@@ -8,7 +8,7 @@ import type { BenchReport } from "./report.js";
 import type { PairResult } from "./runner.js";
 import { formatCount, formatNanoseconds, formatRatio } from "./units.js";
 
-const WIDTH = 960;
+const WIDTH = 1000;
 const LABEL_X = 16;
 const TIME_LEFT = 130;
 const TIME_WIDTH = 430;
@@ -132,7 +132,7 @@ export function formatChart(report: BenchReport): string {
     text(FOOTPRINT_LEFT, 76, "footprint ÷ peak live bytes (light: memory size)", "label"),
     ...grid,
     ...body,
-    text(LABEL_X, height - 12, report.command, "note"),
+    text(LABEL_X, height - 12, report.command, "tick"),
     "</svg>",
     "",
   ].join("\n");

@@ -28,7 +28,8 @@ export interface RingOptions {
  */
 export const RING_DEFAULTS: RingOptions = { liveBlocks: 1024, steps: 500_000, minSize: 8, maxSize: 512, seed: 1 };
 
-const PROGRESS_INTERVAL = 0x1_0000;
+/** Often enough for a slow heap to be stopped soon after its time is up; rarely enough to cost nothing. */
+const PROGRESS_INTERVAL = 0x1000;
 
 export function ringWorkload(options: RingOptions): Workload {
   const { liveBlocks, steps, minSize, maxSize, seed } = options;

@@ -4,9 +4,10 @@
  * For each workload, each contender first runs it once with every block's bytes verified: that run measures the
  * footprint, and a heap that loses a byte fails there, before any time is taken. Then come the timed runs,
  * interleaved (A B C, A B C, ...) so that whatever disturbs the machine for a while (another process, the CPU's clock)
- * is shared among the contenders rather than falling on one; a first, untimed round lets the JIT compile each
- * contender's loop. Each run gets a fresh heap, made before the clock starts, and makes nothing but the allocation
- * calls; a full garbage collection before it keeps the garbage of one run from being collected during another.
+ * is shared among the contenders rather than falling on one; untimed runs before them let the JIT compile each
+ * contender's code. Each run starts from an empty heap, made ready before the clock starts, and makes nothing but
+ * the allocation calls; a full garbage collection before it keeps the garbage of one run from being collected during
+ * another.
  *
  * Runs are timed by hand with `process.hrtime.bigint()`: each is one long batch of operations, milliseconds to
  * seconds, where the clock's resolution does not matter, and interleaving whole runs is what the measurement needs.
@@ -71,6 +72,10 @@ export interface BenchResult {
   results: PairResult[];
 }
 
+/** How long warming up takes at least, in nanoseconds, unless WARM_UP_RUNS runs are made first. */
+const WARM_UP_TIME = 500e6;
+const WARM_UP_RUNS = 20;
+
 /** Thrown from a verified run that has gone on for longer than the time limit. */
 class TimeLimitExceeded extends Error {}
 
@@ -79,6 +84,8 @@ interface Entrant {
   makeHeap: HeapMaker;
   /** The workload's timed loop, this contender's own copy. */
   prepareRun: (heap: Heap) => () => void;
+  /** The heap of the warm-up and timed runs, reset before each. */
+  heap: Heap | null;
   result: PairResult;
 }
 
@@ -101,7 +108,7 @@ export async function runBenchmark(
     }
   }
 
-  /** The verified run, the warm-up run and the timed runs. */
+  /** The verified run, the warm-up runs (counted as one) and the timed runs. */
   const unitsPerPair = 2 + runs;
   let done = 0;
   progress.start(workloads.length * ready.length * unitsPerPair);
@@ -113,6 +120,7 @@ export async function runBenchmark(
         contender,
         makeHeap,
         prepareRun: workload.ownLoop(),
+        heap: null,
         result: {
           workload: workload.name,
           contender: contender.name,
@@ -132,22 +140,30 @@ export async function runBenchmark(
         await nextTurn();
       }
 
-      // Round 0 warms up: each contender's copy of the loop is compiled while it runs, so its time is not kept.
-      for (let round = 0; round <= runs; round++) {
+      for (const entrant of entrants) {
+        if (entrant.result.status !== "measured") continue;
+        progress.update(done, `${workload.name}: ${entrant.contender.name}, warming up`);
+        await warmUp(entrant, needs);
+        done += entrant.result.status === "measured" ? 1 : 1 + runs;
+        await nextTurn();
+      }
+
+      for (let round = 1; round <= runs; round++) {
         for (const entrant of entrants) {
           if (entrant.result.status !== "measured") continue;
-          const doing = round === 0 ? "warm-up run" : `run ${round} of ${runs}`;
-          progress.update(done, `${workload.name}: ${entrant.contender.name}, ${doing}`);
+          progress.update(done, `${workload.name}: ${entrant.contender.name}, run ${round} of ${runs}`);
           const elapsed = await timeOneRun(entrant, needs);
-          if (round > 0 && elapsed !== null) entrant.result.runs.push(elapsed / Math.max(workload.operations, 1));
+          if (elapsed !== null) entrant.result.runs.push(elapsed / Math.max(workload.operations, 1));
           done += entrant.result.status === "measured" ? 1 : runs - round + 1;
           await nextTurn();
         }
       }
 
-      for (const { result } of entrants) {
+      for (const entrant of entrants) {
+        const { result } = entrant;
         if (result.status === "measured") result.time = spread(result.runs);
         results.push(result);
+        entrant.heap = null;
       }
     }
   } finally {
@@ -205,18 +221,42 @@ async function verify(
   }
 }
 
-/** One run on a fresh heap: its time in nanoseconds, or null when it failed (and the result says why). */
+/**
+ * Untimed runs, so that the JIT has compiled the loop and the allocator before the clock runs: V8 compiles in tiers,
+ * in the background, and a short workload may need a few runs before its code is optimized. At least one run, then
+ * more while they add up to less than WARM_UP_TIME, up to WARM_UP_RUNS.
+ */
+async function warmUp(entrant: Entrant, needs: HeapNeeds): Promise<void> {
+  let spent = 0;
+  for (let run = 0; run < WARM_UP_RUNS && spent < WARM_UP_TIME; run++) {
+    const elapsed = await timeOneRun(entrant, needs);
+    if (elapsed === null) return;
+    spent += elapsed;
+  }
+}
+
+/**
+ * One run on an empty heap: its time in nanoseconds, or null when it failed (and the result says why).
+ *
+ * Every run of a contender uses the same heap, reset, rather than a new one. The JIT compiles the loop for the heap
+ * it meets and refers to its objects from the compiled code; were the heap new each time, the collector would take
+ * the old one after a run, and with it the compiled code, which the next run would spend compiling again. A
+ * program keeps its heap for long. The memory therefore keeps the size the first run grew it to: the time is that
+ * of the allocator's operations, without the growing of the memory.
+ */
 async function timeOneRun(entrant: Entrant, needs: HeapNeeds): Promise<number | null> {
   const { result } = entrant;
   try {
-    const run = entrant.prepareRun(await entrant.makeHeap(needs));
+    if (entrant.heap === null) entrant.heap = await entrant.makeHeap(needs);
+    else entrant.heap.reset();
+    const run = entrant.prepareRun(entrant.heap);
     collectGarbage();
     const start = process.hrtime.bigint();
     run();
     return Number(process.hrtime.bigint() - start);
   } catch (error) {
     result.status = "failed";
-    result.reason = `timed run ${result.runs.length + 1}: ${(error as Error).message}`;
+    result.reason = `a timed run: ${(error as Error).message}`;
     return null;
   }
 }

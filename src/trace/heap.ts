@@ -23,6 +23,8 @@ export interface Heap {
   memorySize(): number | null;
   /** Verifies the heap's own invariants (`Allocator.check`), for heaps that have a way to. */
   readonly check?: () => void;
+  /** Frees every block at once, leaving the heap as new but for the size its memory has grown to. */
+  reset(): void;
 }
 
 /** A heap in linear memory: one whose footprint can be measured. */
@@ -50,6 +52,7 @@ export function heapOf(allocator: Allocator): LinearHeap & { readonly check: () 
     heapBase: allocator.heapBase,
     memorySize: () => memory.byteLength,
     check: () => allocator.check(),
+    reset: () => allocator.reset(),
   };
 }
 

@@ -23,6 +23,7 @@ function countingHeap(): Heap & { allocations: number; frees: number; sizes: num
     bytes: () => new Uint8Array(0),
     heapBase: null,
     memorySize: () => null,
+    reset() {},
   };
   return heap;
 }

@@ -31,6 +31,7 @@ describe("the trace workload", () => {
       bytes: () => new Uint8Array(0),
       heapBase: null,
       memorySize: () => null,
+      reset() {},
     };
     traceWorkload(parseTrace(TEXT)).ownLoop()(heap)();
     expect(calls).toEqual(["allocate 10", "allocate 20 8", "reallocate 16 100 10", "free 32", "allocate 0", "free 48"]);

@@ -1,7 +1,9 @@
 /**
  * AssemblyScript's runtime TLSF (asc, `--runtime minimal`), built by `npm run build` from
- * bench/peers/assemblyscript-tlsf.ts and called from JavaScript. Its runtime cannot reset its heap, so every heap is a
- * fresh instance with a fresh memory.
+ * bench/peers/assemblyscript-tlsf.ts and called from JavaScript.
+ *
+ * The minimal runtime cannot reset its heap, but a new instance on the same memory lays a new, empty heap over it:
+ * that is how this heap resets.
  */
 import { readFile } from "node:fs/promises";
 import type { Heap } from "../../trace/heap.js";
@@ -36,17 +38,20 @@ export const assemblyScriptTlsf: Contender = {
 
 function tlsfHeap(module: WebAssembly.Module): Heap {
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const tlsf = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as TlsfExports;
-  const { malloc, realloc, free } = tlsf;
+  const instantiate = () => new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as TlsfExports;
+  let tlsf = instantiate();
   return {
     allocate(size, align) {
       if (align !== undefined && align > 16) throw new RangeError(`as-tlsf cannot align to ${align}`);
-      return malloc(size);
+      return tlsf.malloc(size);
     },
-    free,
-    reallocate: (ptr, size) => realloc(ptr, size),
+    free: (ptr) => tlsf.free(ptr),
+    reallocate: (ptr, size) => tlsf.realloc(ptr, size),
     bytes: (ptr, size) => new Uint8Array(memory.buffer, ptr, size),
     heapBase: tlsf.heapBase(),
     memorySize: () => memory.buffer.byteLength,
+    reset() {
+      tlsf = instantiate();
+    },
   };
 }

@@ -27,7 +27,7 @@ export const thingMalloc: Contender = {
         cause: error,
       });
     }
-    return (needs) => poolHeap(new MemPool({ size: poolSize(needs), align: 8 }));
+    return (needs) => poolHeap(MemPool, poolSize(needs));
   },
 };
 
@@ -37,8 +37,10 @@ function poolSize(needs: HeapNeeds): number {
   return Math.min(Math.ceil(size / MIB) * MIB, 2048 * MIB);
 }
 
-function poolHeap(pool: InstanceType<MemPoolClass>): Heap {
-  const buffer = pool.buf;
+/** A pool over a buffer of its own; resetting lays a new, empty pool over the same buffer. */
+function poolHeap(MemPool: MemPoolClass, size: number): Heap {
+  const buffer = new ArrayBuffer(size);
+  let pool = new MemPool({ buf: buffer, align: 8 });
   return {
     allocate(size, align) {
       if (align !== undefined && align > 8) throw new RangeError(`thi.ng cannot align to ${align}`);
@@ -57,5 +59,8 @@ function poolHeap(pool: InstanceType<MemPoolClass>): Heap {
     bytes: (ptr, size) => new Uint8Array(buffer, ptr, size),
     heapBase: 0,
     memorySize: () => null,
+    reset() {
+      pool = new MemPool({ buf: buffer, align: 8 });
+    },
   };
 }

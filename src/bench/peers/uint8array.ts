@@ -43,5 +43,9 @@ function garbageCollectedHeap(): Heap {
     bytes: (handle, size) => (blocks[handle] as Uint8Array).subarray(0, size),
     heapBase: null,
     memorySize: () => null,
+    reset() {
+      blocks.length = 1;
+      freeHandles.length = 0;
+    },
   };
 }
