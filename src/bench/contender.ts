@@ -5,6 +5,8 @@
 import type { Allocator, AllocatorOptions } from "../allocator/contract.js";
 import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
 import { type Heap, heapOf } from "../trace/heap.js";
+import { loadAllocator } from "../wasm/loader.js";
+import type { AllocatorModuleName } from "../wasm/modules.js";
 
 /** What a workload will ask of a heap, for heaps that must be sized in advance. */
 export interface HeapNeeds {
@@ -63,4 +65,13 @@ export function linmemAllocator(
       return async () => heapOf(await factory(LinearMemory.create()));
     },
   };
+}
+
+/** One of linmem's allocator modules, as `<module>-wasm`: an instance of the module on each heap's memory. */
+export function linmemModule(
+  module: AllocatorModuleName,
+  description: string,
+  options: { reusesMemory?: boolean } = {},
+): Contender {
+  return linmemAllocator(`${module}-wasm`, description, (memory) => loadAllocator(module, memory), options);
 }

@@ -5,8 +5,7 @@
 import { arena } from "../allocator/arena.js";
 import { buddy } from "../allocator/buddy.js";
 import { tlsf } from "../allocator/tlsf.js";
-import { loadAllocator } from "../wasm/loader.js";
-import { type Contender, linmemAllocator } from "./contender.js";
+import { type Contender, linmemAllocator, linmemModule } from "./contender.js";
 import { assemblyScriptTlsf } from "./peers/assemblyscript-tlsf.js";
 import { thingMalloc } from "./peers/thing-malloc.js";
 import { uint8Array } from "./peers/uint8array.js";
@@ -16,14 +15,11 @@ const FREES_NOTHING = { reusesMemory: false };
 
 export const CONTENDERS: readonly Contender[] = [
   linmemAllocator("arena", "linmem's arena (TypeScript): a bump pointer", arena, FREES_NOTHING),
-  linmemAllocator(
-    "arena-wasm",
-    "linmem's arena (WebAssembly)",
-    (memory) => loadAllocator("arena", memory),
-    FREES_NOTHING,
-  ),
+  linmemModule("arena", "linmem's arena (WebAssembly)", FREES_NOTHING),
   linmemAllocator("tlsf", "linmem's TLSF (TypeScript): two-level segregated fit", tlsf),
+  linmemModule("tlsf", "linmem's TLSF (WebAssembly)"),
   linmemAllocator("buddy", "linmem's buddy allocator (TypeScript): power-of-two blocks", buddy),
+  linmemModule("buddy", "linmem's buddy allocator (WebAssembly)"),
   assemblyScriptTlsf,
   thingMalloc,
   uint8Array,
