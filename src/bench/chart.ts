@@ -4,7 +4,7 @@
  * slowest run), on the right its footprint as a multiple of the peak live bytes (the light bar is the memory's size).
  */
 import { describeMachine } from "./machine.js";
-import type { BenchReport } from "./report.js";
+import { type BenchReport, describeRuns } from "./report.js";
 import type { PairResult } from "./runner.js";
 import { formatCount, formatNanoseconds, formatRatio } from "./units.js";
 
@@ -127,7 +127,7 @@ export function formatChart(report: BenchReport): string {
     "</style>",
     `<rect width="${WIDTH}" height="${height}" fill="#fff"/>`,
     text(LABEL_X, 26, "linmem bench: time per operation and footprint, per allocator", "title"),
-    text(LABEL_X, 46, `${describeMachine(machine)}; median of ${report.runs} interleaved runs; ${report.date}`, "note"),
+    text(LABEL_X, 46, `${describeMachine(machine)}; ${describeRuns(report)}; medians; ${report.date}`, "note"),
     text(TIME_LEFT, 76, "time per operation, ns (log scale): bar median, line fastest to slowest run", "label"),
     text(FOOTPRINT_LEFT, 76, "footprint ÷ peak live bytes (light: memory size)", "label"),
     ...grid,

@@ -1,14 +1,10 @@
 /** The report as Markdown: a table per workload, as BENCHMARKS.md shows them. */
 import { describeMachine } from "./machine.js";
-import { type BenchReport, COLUMN_NOTES, columnHeadings, reportRows } from "./report.js";
+import { type BenchReport, COLUMN_NOTES, columnHeadings, describeRuns, reportRows } from "./report.js";
 
 export function formatMarkdown(report: BenchReport): string {
   const { machine } = report;
-  const lines = [
-    `${describeMachine(machine)}; ` + `${report.runs} timed runs each, interleaved; ${report.date}.`,
-    "",
-    `\`${report.command}\``,
-  ];
+  const lines = [`${describeMachine(machine)}; ${describeRuns(report)}; ${report.date}.`, "", `\`${report.command}\``];
   for (const workload of report.workloads) {
     const headings = columnHeadings(workload);
     lines.push("", `### ${workload.name}`, "", `${capitalized(workload.description)}.`, "");

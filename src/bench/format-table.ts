@@ -1,10 +1,10 @@
 /** The report as plain text tables, for a terminal. */
 import { describeMachine } from "./machine.js";
-import { type BenchReport, COLUMN_NOTES, columnHeadings, reportRows } from "./report.js";
+import { type BenchReport, COLUMN_NOTES, columnHeadings, describeRuns, reportRows } from "./report.js";
 
 export function formatTable(report: BenchReport): string {
   const { machine } = report;
-  const lines = [`linmem bench: ${report.runs} timed runs each, interleaved; ${describeMachine(machine)}`];
+  const lines = [`linmem bench: ${describeRuns(report)}; ${describeMachine(machine)}`];
   for (const workload of report.workloads) {
     lines.push("", `${workload.name}: ${workload.description}`, "");
     const headings = columnHeadings(workload);

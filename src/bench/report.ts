@@ -49,6 +49,18 @@ function reportRow(result: PairResult): ReportRow {
   };
 }
 
+/** How the runs were made: "5 timed runs each, interleaved, each allocator in a worker of its own". */
+export function describeRuns(report: BenchResult): string {
+  const isolated = report.results.filter((result) => result.isolated).length;
+  const where =
+    isolated === report.results.length
+      ? "each allocator in a worker of its own"
+      : isolated === 0
+        ? "all allocators in one process"
+        : "some allocators in workers of their own";
+  return `${report.runs} timed runs each, interleaved, ${where}`;
+}
+
 /** Whether any contender failed: a run that threw, or a block whose bytes changed. */
 export function hasFailures(report: BenchResult): boolean {
   return report.results.some((result) => result.status === "failed");

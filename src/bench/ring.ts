@@ -57,6 +57,7 @@ export function ringWorkload(options: RingOptions): Workload {
   const name = `ring ${liveBlocks.toLocaleString("en-US")}`;
 
   return {
+    source: { ring: { ...options } },
     name,
     description:
       `${liveBlocks.toLocaleString("en-US")} live blocks of ${minSize}..${maxSize} bytes, ` +

@@ -2,20 +2,19 @@
  * Runs every contender on every workload and measures them.
  *
  * For each workload, each contender first runs it once with every block's bytes verified: that run measures the
- * footprint, and a heap that loses a byte fails there, before any time is taken. Then come the timed runs,
- * interleaved (A B C, A B C, ...) so that whatever disturbs the machine for a while (another process, the CPU's clock)
- * is shared among the contenders rather than falling on one; untimed runs before them let the JIT compile each
- * contender's code. Each run starts from an empty heap, made ready before the clock starts, and makes nothing but
- * the allocation calls; a full garbage collection before it keeps the garbage of one run from being collected during
- * another.
+ * footprint, and a heap that loses a byte fails there, before any time is taken. Then come untimed runs to warm up,
+ * and the timed runs, interleaved (A B C, A B C, ...) so that whatever disturbs the machine for a while (another
+ * process, the CPU's clock) is shared among the contenders rather than falling on one. Each contender runs in a worker
+ * of its own where it can (isolated-entrant.ts), and each run as entrant.ts describes.
  *
  * Runs are timed by hand with `process.hrtime.bigint()`: each is one long batch of operations, milliseconds to
  * seconds, where the clock's resolution does not matter, and interleaving whole runs is what the measurement needs.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
-import type { Heap } from "../trace/heap.js";
-import { type Contender, ContenderUnavailable, type HeapMaker, type HeapNeeds } from "./contender.js";
-import { collectGarbage } from "./garbage-collection.js";
+import { type Contender, ContenderUnavailable, type HeapMaker } from "./contender.js";
+import { CONTENDERS } from "./contenders.js";
+import { type Entrant, localEntrant, type RunOutcome } from "./entrant.js";
+import { canIsolate, isolatedEntrant } from "./isolated-entrant.js";
 import { type Progress, SILENT_PROGRESS } from "./progress.js";
 import { type Spread, spread } from "./statistics.js";
 import type { Footprint, Workload } from "./workload.js";
@@ -26,6 +25,11 @@ export interface RunnerOptions {
   /** The longest, in seconds, a verified run may take; a contender slower than that is left out of the workload. */
   timeLimit: number;
   progress?: Progress;
+  /**
+   * Run each contender of the registry in a worker of its own (default true). Other contenders, and all of them when
+   * the compiled worker module is absent, run in this process.
+   */
+  isolate?: boolean;
 }
 
 /** The most bytes a workload may ask for in all to be run on a heap that never reuses memory (the arena). */
@@ -45,6 +49,8 @@ export interface PairResult {
   time: Spread | null;
   /** From the verified run; null unless it completed. */
   footprint: Footprint | null;
+  /** True when it ran in a worker of its own. */
+  isolated: boolean;
 }
 
 export interface WorkloadSummary {
@@ -72,20 +78,10 @@ export interface BenchResult {
   results: PairResult[];
 }
 
-/** How long warming up takes at least, in nanoseconds, unless WARM_UP_RUNS runs are made first. */
-const WARM_UP_TIME = 500e6;
-const WARM_UP_RUNS = 20;
-
-/** Thrown from a verified run that has gone on for longer than the time limit. */
-class TimeLimitExceeded extends Error {}
-
-interface Entrant {
+interface Pair {
   contender: Contender;
   makeHeap: HeapMaker;
-  /** The workload's timed loop, this contender's own copy. */
-  prepareRun: (heap: Heap) => () => void;
-  /** The heap of the warm-up and timed runs, reset before each. */
-  heap: Heap | null;
+  entrant: Entrant | null;
   result: PairResult;
 }
 
@@ -94,7 +90,7 @@ export async function runBenchmark(
   contenders: readonly Contender[],
   options: RunnerOptions,
 ): Promise<BenchResult> {
-  const { runs, timeLimit, progress = SILENT_PROGRESS } = options;
+  const { runs, timeLimit, progress = SILENT_PROGRESS, isolate = true } = options;
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a whole number from 1, got ${runs}`);
 
   const ready: { contender: Contender; makeHeap: HeapMaker }[] = [];
@@ -107,6 +103,7 @@ export async function runBenchmark(
       unavailable.push({ name: contender.name, reason: error.message });
     }
   }
+  const inWorker = (contender: Contender): boolean => isolate && CONTENDERS.includes(contender) && canIsolate();
 
   /** The verified run, the warm-up runs (counted as one) and the timed runs. */
   const unitsPerPair = 2 + runs;
@@ -115,12 +112,10 @@ export async function runBenchmark(
   const results: PairResult[] = [];
   try {
     for (const workload of workloads) {
-      const needs: HeapNeeds = { peakLiveBytes: workload.peakLiveBytes, bytesAllocated: workload.bytesAllocated };
-      const entrants: Entrant[] = ready.map(({ contender, makeHeap }) => ({
+      const pairs: Pair[] = ready.map(({ contender, makeHeap }) => ({
         contender,
         makeHeap,
-        prepareRun: workload.ownLoop(),
-        heap: null,
+        entrant: null,
         result: {
           workload: workload.name,
           contender: contender.name,
@@ -129,41 +124,37 @@ export async function runBenchmark(
           runs: [],
           time: null,
           footprint: null,
+          isolated: inWorker(contender),
         },
       }));
-
-      for (const entrant of entrants) {
-        const doing = `${workload.name}: ${entrant.contender.name}, verified run`;
-        progress.update(done, doing);
-        await verify(workload, entrant, needs, timeLimit, (fraction) => progress.update(done + fraction, doing));
-        done += entrant.result.status === "measured" ? 1 : unitsPerPair;
-        await nextTurn();
-      }
-
-      for (const entrant of entrants) {
-        if (entrant.result.status !== "measured") continue;
-        progress.update(done, `${workload.name}: ${entrant.contender.name}, warming up`);
-        await warmUp(entrant, needs);
-        done += entrant.result.status === "measured" ? 1 : 1 + runs;
-        await nextTurn();
-      }
-
-      for (let round = 1; round <= runs; round++) {
-        for (const entrant of entrants) {
-          if (entrant.result.status !== "measured") continue;
-          progress.update(done, `${workload.name}: ${entrant.contender.name}, run ${round} of ${runs}`);
-          const elapsed = await timeOneRun(entrant, needs);
-          if (elapsed !== null) entrant.result.runs.push(elapsed / Math.max(workload.operations, 1));
-          done += entrant.result.status === "measured" ? 1 : runs - round + 1;
+      try {
+        for (const pair of pairs) {
+          const doing = `${workload.name}: ${pair.contender.name}, verified run`;
+          progress.update(done, doing);
+          await verify(workload, pair, timeLimit, (fraction) => progress.update(done + fraction, doing));
+          done += pair.result.status === "measured" ? 1 : unitsPerPair;
           await nextTurn();
         }
+        for (const pair of pairs) {
+          if (pair.entrant === null) continue;
+          progress.update(done, `${workload.name}: ${pair.contender.name}, warming up`);
+          record(pair, await pair.entrant.warmUp(), null);
+          done += pair.result.status === "measured" ? 1 : 1 + runs;
+        }
+        for (let round = 1; round <= runs; round++) {
+          for (const pair of pairs) {
+            if (pair.entrant === null) continue;
+            progress.update(done, `${workload.name}: ${pair.contender.name}, run ${round} of ${runs}`);
+            record(pair, await pair.entrant.time(), workload.operations);
+            done += pair.result.status === "measured" ? 1 : runs - round + 1;
+          }
+        }
+      } finally {
+        await Promise.all(pairs.map((pair) => pair.entrant?.close()));
       }
-
-      for (const entrant of entrants) {
-        const { result } = entrant;
+      for (const { result } of pairs) {
         if (result.status === "measured") result.time = spread(result.runs);
         results.push(result);
-        entrant.heap = null;
       }
     }
   } finally {
@@ -186,78 +177,45 @@ export async function runBenchmark(
   };
 }
 
-/** The verified run: footprint and correctness. Leaves the result skipped or failed when it cannot be measured. */
+/**
+ * Makes the pair's entrant and its verified run. A contender that cannot run the workload, that fails the run or
+ * takes too long, is left without an entrant, and its result says why.
+ */
 async function verify(
   workload: Workload,
-  entrant: Entrant,
-  needs: HeapNeeds,
+  pair: Pair,
   timeLimit: number,
-  onFraction: (fraction: number) => void,
+  onProgress: (fraction: number) => void,
 ): Promise<void> {
-  const { contender, result } = entrant;
+  const { contender, result } = pair;
   if (!contender.reusesMemory && workload.bytesAllocated > NO_REUSE_LIMIT) {
     result.status = "skipped";
     result.reason = `it never reuses memory, and this workload asks for ${mebibytes(workload.bytesAllocated)} in all`;
     return;
   }
-  const startedAt = performance.now();
-  const onProgress = (operationsDone: number): void => {
-    if (performance.now() - startedAt > timeLimit * 1000) throw new TimeLimitExceeded();
-    onFraction(operationsDone / Math.max(workload.operations, 1));
-  };
-  try {
-    collectGarbage();
-    const heap = await entrant.makeHeap(needs);
-    result.footprint = workload.verify(heap, onProgress);
-    heap.check?.();
-  } catch (error) {
-    if (error instanceof TimeLimitExceeded) {
-      result.status = "skipped";
-      result.reason = `too slow: its verified run took more than ${timeLimit} s`;
-    } else {
-      result.status = "failed";
-      result.reason = (error as Error).message;
-    }
+  const entrant = result.isolated
+    ? isolatedEntrant(contender.name, workload.source)
+    : localEntrant(workload, pair.makeHeap);
+  const outcome = await entrant.verify(timeLimit, onProgress);
+  if (outcome.status === "measured") {
+    result.footprint = outcome.footprint;
+    pair.entrant = entrant;
+  } else {
+    result.status = outcome.status;
+    result.reason = outcome.reason;
+    await entrant.close();
   }
 }
 
-/**
- * Untimed runs, so that the JIT has compiled the loop and the allocator before the clock runs: V8 compiles in tiers,
- * in the background, and a short workload may need a few runs before its code is optimized. At least one run, then
- * more while they add up to less than WARM_UP_TIME, up to WARM_UP_RUNS.
- */
-async function warmUp(entrant: Entrant, needs: HeapNeeds): Promise<void> {
-  let spent = 0;
-  for (let run = 0; run < WARM_UP_RUNS && spent < WARM_UP_TIME; run++) {
-    const elapsed = await timeOneRun(entrant, needs);
-    if (elapsed === null) return;
-    spent += elapsed;
-  }
-}
-
-/**
- * One run on an empty heap: its time in nanoseconds, or null when it failed (and the result says why).
- *
- * Every run of a contender uses the same heap, reset, rather than a new one. The JIT compiles the loop for the heap
- * it meets and refers to its objects from the compiled code; were the heap new each time, the collector would take
- * the old one after a run, and with it the compiled code, which the next run would spend compiling again. A
- * program keeps its heap for long. The memory therefore keeps the size the first run grew it to: the time is that
- * of the allocator's operations, without the growing of the memory.
- */
-async function timeOneRun(entrant: Entrant, needs: HeapNeeds): Promise<number | null> {
-  const { result } = entrant;
-  try {
-    if (entrant.heap === null) entrant.heap = await entrant.makeHeap(needs);
-    else entrant.heap.reset();
-    const run = entrant.prepareRun(entrant.heap);
-    collectGarbage();
-    const start = process.hrtime.bigint();
-    run();
-    return Number(process.hrtime.bigint() - start);
-  } catch (error) {
-    result.status = "failed";
-    result.reason = `a timed run: ${(error as Error).message}`;
-    return null;
+/** Keeps a run's time per operation (none for a warm-up run), or fails the pair. */
+function record(pair: Pair, outcome: RunOutcome, operations: number | null): void {
+  if ("failure" in outcome) {
+    pair.result.status = "failed";
+    pair.result.reason = `${operations === null ? "a warm-up run" : "a timed run"}: ${outcome.failure}`;
+    void pair.entrant?.close();
+    pair.entrant = null;
+  } else if (operations !== null) {
+    pair.result.runs.push(outcome.nanoseconds / Math.max(operations, 1));
   }
 }
 

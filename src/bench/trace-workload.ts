@@ -14,6 +14,7 @@ export function traceWorkload(trace: Trace): Workload {
   const alignments = trace.aligns.map((align) => Math.max(align, ALIGNMENT));
   const { bytesAllocated, peakLiveBytes } = traceNeeds(trace);
   return {
+    source: { trace },
     name: trace.name,
     description:
       `${formatCount(trace.length)} events of a program's allocations, replayed: ` +

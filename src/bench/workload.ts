@@ -4,8 +4,15 @@
  * correct), and several times with nothing but the allocation calls (fast; timed).
  */
 import type { Heap } from "../trace/heap.js";
+import type { Trace } from "../trace/trace.js";
+import type { RingOptions } from "./ring.js";
+
+/** What a workload is made from, in a form a worker can be sent: the ring's options, or the trace. */
+export type WorkloadSource = { ring: RingOptions } | { trace: Trace };
 
 export interface Workload {
+  /** What it was made from, to make it again elsewhere (workloads.ts). */
+  readonly source: WorkloadSource;
   /** A short name for reports: "ring 1,024", "sqlite.trace.gz". */
   readonly name: string;
   /** A sentence saying what it does. */

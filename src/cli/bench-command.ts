@@ -37,6 +37,7 @@ export async function benchCommand(args: string[], io: CommandIo, contenders: re
     runs: settings.runs,
     timeLimit: settings.timeLimit,
     progress: await io.progress(),
+    isolate: !settings.inProcess,
   });
   const report: BenchReport = {
     command: ["linmem", "bench", ...args].map(quoted).join(" "),

@@ -25,6 +25,8 @@ export interface BenchSettings {
   chart: string | null;
   ring: { liveBlocks: number[]; steps: number; minSize: number; maxSize: number; seed: number };
   timeLimit: number;
+  /** Run every allocator in this process rather than each in a worker of its own. */
+  inProcess: boolean;
 }
 
 export interface ReplaySettings {
@@ -53,6 +55,7 @@ export function benchSettings(args: string[]): BenchSettings {
         "ring-sizes": { type: "string" },
         seed: { type: "string" },
         "time-limit": { type: "string" },
+        "in-process": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }),
@@ -89,6 +92,7 @@ export function benchSettings(args: string[]): BenchSettings {
       seed: whole("--seed", values.seed, ring.seed, 0, 0xffff_ffff),
     },
     timeLimit: whole("--time-limit", values["time-limit"], DEFAULT_TIME_LIMIT, 1, 86_400),
+    inProcess: values["in-process"] === true,
   };
 }
 

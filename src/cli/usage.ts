@@ -39,6 +39,8 @@ Options:
   --seed N                  the seed of the ring's sizes (default ${ring.seed})
   --time-limit SECONDS      leave an allocator out of a workload when its verified run takes longer
                             (default ${DEFAULT_TIME_LIMIT})
+  --in-process              run every allocator in this process, rather than each in a worker thread of its own
+                            (where they share one JIT and one garbage collector, and disturb each other)
   -h, --help                this text
 
 An allocator whose bytes do not survive, or that throws, fails: the exit status is then 1.

@@ -31,6 +31,7 @@ describe("linmem bench's settings", () => {
         seed: RING_DEFAULTS.seed,
       },
       timeLimit: DEFAULT_TIME_LIMIT,
+      inProcess: false,
     });
   });
 
@@ -61,6 +62,7 @@ describe("linmem bench's settings", () => {
       "9",
       "--time-limit",
       "20",
+      "--in-process",
     ]);
     expect(settings.workloads).toEqual(["trace"]);
     expect(settings.traces).toEqual(["a.trace", "dir"]);
@@ -76,6 +78,7 @@ describe("linmem bench's settings", () => {
       seed: 9,
     });
     expect(settings.timeLimit).toBe(20);
+    expect(settings.inProcess).toBe(true);
   });
 
   it.each([
