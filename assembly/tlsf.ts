@@ -14,9 +14,9 @@
  *   reset_memory()                 frees every block: each region becomes one free block
  *   trap_code                      a global: why the last refused call trapped (see shared/trap.ts)
  *
- * Resizing and aligned allocation do not fit the module's size budget of about 1 KB; on a shared heap the TypeScript
- * build does them (the loader's allocator hands them to it), and so do its checks, statistics and walks, which read
- * the same bytes.
+ * Resizing and aligned allocation would take the module well past its size budget; on a shared heap the TypeScript
+ * build does them (the loader's allocator hands them to it), as it does checks, statistics and walks, which read the
+ * same bytes.
  */
 import { ensureMemory } from "./shared/growth";
 import { requireSize } from "./shared/size";
@@ -67,6 +67,7 @@ export function attach(base: u32): void {
   heapBase = base;
 }
 
+/** The first block of the smallest class that holds the request, or the block that growing the memory makes. */
 export function allocate_memory(size: u32): u32 {
   requireSize(size);
   const blockSize = blockSizeFor(size);
@@ -132,8 +133,8 @@ function listOf(size: u32): u32 {
 }
 
 /**
- * The first block of the smallest non-empty list whose blocks all hold `blockSize` bytes, or 0: a list of the same
- * first level, or the first list of the next non-empty first level, chosen by `select` rather than a branch.
+ * The first block of the smallest non-empty list whose blocks all hold `blockSize` bytes, a class's lower bound, or 0:
+ * a list of the same first level, or else the first list of the next non-empty first level.
  */
 function findBlock(blockSize: u32): u32 {
   const list = listOf(blockSize);
@@ -191,10 +192,9 @@ function flipListBit(list: u32): void {
 }
 
 /**
- * The size of the used block at `ptr`, after the checks of the TypeScript build's usedBlockSize: a pointer into this
- * heap, aligned, at a used block's header that agrees with both neighbours. Traps with INVALID_POINTER, or with
- * DOUBLE_FREE for a free block's header, otherwise. With `free` true, it also frees the block, merging it with its
- * free neighbours, as the TypeScript build's free does with what its checks loaded.
+ * Frees the block at `ptr` and merges it with its free neighbours, after the checks of the TypeScript build: a pointer
+ * into this heap, aligned, at a used block's header that agrees with both neighbours. Traps with INVALID_POINTER, or
+ * with DOUBLE_FREE for a free block's header, otherwise.
  *
  * Both builds compare the same addresses, but here sums become differences, which cannot wrap around, and nothing is
  * loaded before it is known to lie inside the heap. A block must end by the tail, so one that starts less than 16
@@ -258,7 +258,8 @@ function grow(blockSize: u32): u32 {
   // free last block or one in the old sentinel's place.
   let block = ((<u32>memory.size()) << 16) + BLOCK_OVERHEAD;
   if (block === tail + 2 * BLOCK_OVERHEAD) block = load<u32>(tail) & PREV_FREE ? load<u32>(tail - 4) : tail;
-  // As much as the TypeScript build asks for: room for the block and a sentinel, and a header for a new one.
+  // As much as the TypeScript build asks for: room for the block and a sentinel, from the free last block or from a
+  // new region's first block, which is 8 bytes past the old sentinel.
   ensureMemory(block, blockSize + select(3 * BLOCK_OVERHEAD, BLOCK_OVERHEAD, block === tail));
   if (block < tail) unlink(block);
   // The old sentinel, of size 0, now leads to the new region.

@@ -115,8 +115,13 @@ export class LiveBlocks {
     if ("value" in outcome && index >= 0) this.blocks.splice(index, 1);
   }
 
+  /**
+   * Fills a new block with an odd byte, as src/trace/block-pattern.ts does: a word that starts with it has the F bit
+   * set, so no pointer into a block finds a used block's header forged by the fill, which a TLSF heap's checks could
+   * not tell from a real one.
+   */
   private adopt(ptr: number, size: number): void {
-    this.pair.fill(ptr, size, (++this.fills * 37) & 0xff);
+    this.pair.fill(ptr, size, ((++this.fills * 37) & 0xff) | 1);
     this.blocks.push({ ptr, size });
   }
 }
