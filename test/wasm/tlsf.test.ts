@@ -2,18 +2,18 @@
  * What the generic module tests do not reach in the TLSF module: regions made when someone else grew the memory,
  * resets over several regions, long runs that fill every size class, and pointers whose header, or whose left
  * neighbour's back link, was forged inside a live block. Each runs the TypeScript and the WebAssembly build side by
- * side, which must return the same pointers and traps and keep the same bytes.
+ * side, which must return the same pointers and traps and keep the same bytes. Resizes and aligned allocations, which
+ * the module leaves to its twin, mix the two builds on the WebAssembly side.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { tlsf } from "../../src/allocator/tlsf.js";
 import { seededRandom } from "../../src/bench/random.js";
 import { PAGE_SIZE } from "../../src/memory/linear-memory.js";
-import type { ModuleCase } from "./support/cases.js";
+import { MODULE_CASES } from "./support/cases.js";
 import { Lockstep } from "./support/lockstep.js";
 import { LiveBlocks, type Step, steps } from "./support/steps.js";
 
-const TLSF: ModuleCase = { name: "tlsf", typescript: tlsf, sizeTarget: 1024, reallocate: true, doubleFree: true };
+const TLSF = MODULE_CASES.find((moduleCase) => moduleCase.name === "tlsf") as (typeof MODULE_CASES)[number];
 
 async function pair(options: { heapBase: number; initialPages?: number; maximumPages?: number }): Promise<Lockstep> {
   const made = await Lockstep.create(TLSF, options);
