@@ -216,9 +216,10 @@ export function free_memory(ptr: u32): void {
         let left: u32 = 0;
         let leftSize: u32 = 0;
         if (header & PREV_FREE) {
-          // The back link of a free block that ends right here, after the first block's start.
+          // The back link of a free block that ends right here, after the first block's start. A link outside that
+          // range reads this block's own header instead, which has P and so fails the test below.
           left = load<u32>(block - 4);
-          leftSize = left - first < block - first ? load<u32>(left) - FREE : FLAG_BITS;
+          leftSize = load<u32>(select(left, block, left - first < block - first)) - FREE;
           if ((leftSize & FLAG_BITS) | (leftSize ^ (block - left))) trap(INVALID_POINTER);
         }
         if (nextHeader & FREE) {
