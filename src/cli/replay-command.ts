@@ -46,7 +46,7 @@ export async function replayCommand(args: string[], io: CommandIo, contenders: r
   } finally {
     progress.stop();
   }
-  const seconds = (performance.now() - startedAt) / 1000;
+  const seconds = Math.round(performance.now() - startedAt) / 1000;
 
   if (settings.format === "json") {
     io.out(
@@ -55,17 +55,17 @@ export async function replayCommand(args: string[], io: CommandIo, contenders: r
     return 0;
   }
   const live = result.peakLiveBytes;
-  const ofLive = (bytes: number | null): string =>
+  const ofLive = (bytes: number | null, missing: string): string =>
     bytes === null
-      ? "— (not in linear memory)"
+      ? `— (${missing})`
       : `${formatBytes(bytes)}, ${live > 0 ? formatRatio(bytes / live) : "—"} peak live`;
   const checked = settings.check ? ", check() after every event" : "";
   io.out(
     [
       `${trace.name} on ${name}: ${formatCount(result.events)} events, every block verified${checked}: no divergence`,
       `  peak live   ${formatBytes(live)} in ${formatCount(result.peakLiveBlocks)} blocks`,
-      `  footprint   ${ofLive(result.peakFootprint)}`,
-      `  memory      ${ofLive(result.memorySize)}`,
+      `  footprint   ${ofLive(result.peakFootprint, "not in linear memory")}`,
+      `  memory      ${ofLive(result.memorySize, "no memory size of its own")}`,
       `  time        ${seconds.toFixed(2)} s, verification included`,
       "",
     ].join("\n"),
