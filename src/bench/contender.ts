@@ -1,6 +1,7 @@
 /**
  * A contender: an allocator the benchmark measures, linmem's own or a peer. It is loaded once (a module, a WebAssembly
- * build) and then makes a fresh, empty heap for every run, so that every run starts from the same state.
+ * build) and then makes empty heaps: one for the verified run, one for the timed runs, which reset it before each
+ * (entrant.ts), so that every run starts from the same state.
  */
 import type { Allocator, AllocatorOptions } from "../allocator/contract.js";
 import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
@@ -16,7 +17,7 @@ export interface HeapNeeds {
   bytesAllocated: number;
 }
 
-/** Makes a fresh, empty heap (at once, or after instantiating a WebAssembly module). */
+/** Makes a new, empty heap (at once, or after instantiating a WebAssembly module). */
 export type HeapMaker = (needs: HeapNeeds) => Heap | Promise<Heap>;
 
 export interface Contender {

@@ -26,12 +26,12 @@ export interface Workload {
   /** The most bytes live at once. */
   readonly peakLiveBytes: number;
   /**
-   * A timed loop of one contender's own (see fresh-copy.ts). Each call of what it returns sets a run up on a fresh
+   * A timed loop of one contender's own (see fresh-copy.ts). Each call of what it returns sets a run up on an empty
    * heap, untimed, and returns the run itself: nothing but the allocation calls, the part that is timed.
    */
   ownLoop(): (heap: Heap) => () => void;
   /**
-   * Runs the workload on a fresh heap with every block's bytes written on allocation and verified on free and at the
+   * Runs the workload on a new heap with every block's bytes written on allocation and verified on free and at the
    * end. Throws at the first block whose bytes changed. `onProgress` is called now and then with the operations done;
    * what it throws ends the run.
    */
