@@ -118,7 +118,8 @@ export function formatChart(report: BenchReport): string {
   const { machine } = report;
   const height = bottom + 34;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" role="img">`,
+    `<title>linmem bench: time per operation and footprint, per allocator</title>`,
     "<style>",
     ".title{font-size:16px;font-weight:600}.heading{font-size:13px;font-weight:600}.label{font-size:12px}",
     ".value{font-size:11px;fill:#333}.note{font-size:11px;fill:#777}.tick{font-size:10px;fill:#777}",
