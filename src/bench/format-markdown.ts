@@ -1,4 +1,7 @@
-/** The report as Markdown: a table per workload, as BENCHMARKS.md shows them. */
+/**
+ * The report as Markdown: a table per workload, as BENCHMARKS.md shows them, laid out as the project's formatter
+ * (Biome) lays tables out, so that the output can go into the document as it is.
+ */
 import { describeMachine } from "./machine.js";
 import { type BenchReport, COLUMN_NOTES, columnHeadings, describeRuns, reportRows } from "./report.js";
 
@@ -6,20 +9,34 @@ export function formatMarkdown(report: BenchReport): string {
   const { machine } = report;
   const lines = [`${describeMachine(machine)}; ${describeRuns(report)}; ${report.date}.`, "", `\`${report.command}\``];
   for (const workload of report.workloads) {
-    const headings = columnHeadings(workload);
     lines.push("", `### ${workload.name}`, "", `${capitalized(workload.description)}.`, "");
-    lines.push(row(headings), row(headings.map((_, column) => (column === 0 ? "---" : "---:"))));
-    for (const entry of reportRows(report, workload)) {
-      lines.push("figures" in entry ? row([entry.contender, ...entry.figures]) : row([entry.contender, entry.note]));
-    }
+    const rows = reportRows(report, workload);
+    const headings = columnHeadings(workload);
+    const cells = rows.map((row) =>
+      "figures" in row
+        ? [row.contender, ...row.figures]
+        : [row.contender, row.status, ...headings.slice(2).map(() => "")],
+    );
+    lines.push(...table(headings, cells));
+    const reasons = rows.flatMap((row) =>
+      "figures" in row ? [] : [`- ${row.contender} ${row.status}: ${row.reason}`],
+    );
+    if (reasons.length > 0) lines.push("", ...reasons);
   }
   if (report.unavailable.length > 0) lines.push("", ...report.unavailable.map(({ reason }) => `${reason}.`));
   lines.push("", COLUMN_NOTES.join(" "));
   return `${lines.join("\n")}\n`;
 }
 
-function row(cells: string[]): string {
-  return `| ${cells.map((cell) => cell.replaceAll("|", "\\|")).join(" | ")} |`;
+/** A table whose first column is aligned left and the others right, each as wide as its widest cell. */
+function table(headings: string[], rows: string[][]): string[] {
+  const escaped = [headings, ...rows].map((cells) => cells.map((cell) => cell.replaceAll("|", "\\|")));
+  const widths = headings.map((_, column) => Math.max(3, ...escaped.map((cells) => (cells[column] ?? "").length)));
+  const line = (cells: string[]): string =>
+    `| ${widths.map((width, column) => (column === 0 ? (cells[column] ?? "").padEnd(width) : (cells[column] ?? "").padStart(width))).join(" | ")} |`;
+  const rule = `| ${widths.map((width, column) => (column === 0 ? "-".repeat(width) : `${"-".repeat(width - 1)}:`)).join(" | ")} |`;
+  const [head, ...body] = escaped as [string[], ...string[][]];
+  return [line(head), rule, ...body.map(line)];
 }
 
 function capitalized(text: string): string {

@@ -20,7 +20,7 @@ export function formatTable(report: BenchReport): string {
       lines.push(
         "figures" in row
           ? line([row.contender, ...row.figures])
-          : `  ${row.contender.padEnd(widths[0] as number)}  ${row.note}`,
+          : `  ${row.contender.padEnd(widths[0] as number)}  ${row.status}: ${row.reason}`,
       );
     }
   }

@@ -15,7 +15,10 @@ export interface BenchReport extends BenchResult {
 }
 
 /** One row of a report's table: the allocator, then either its figures or why it has none. */
-export type ReportRow = { contender: string } & ({ figures: string[] } | { note: string });
+export type ReportRow = { contender: string } & (
+  | { figures: string[] }
+  | { status: "failed" | "skipped"; reason: string }
+);
 
 /** The column headings of a workload's table, the first being the allocator's. */
 export function columnHeadings(workload: WorkloadSummary): string[] {
@@ -31,7 +34,7 @@ export function reportRows(report: BenchResult, workload: WorkloadSummary): Repo
 function reportRow(result: PairResult): ReportRow {
   const { contender, time, footprint } = result;
   if (result.status !== "measured" || time === null || footprint === null) {
-    return { contender, note: `${result.status}: ${result.reason ?? "no figures"}` };
+    return { contender, status: result.status === "skipped" ? "skipped" : "failed", reason: result.reason ?? "" };
   }
   const live = footprint.peakLiveBytes;
   const ofLive = (bytes: number | null): string[] =>
@@ -58,7 +61,7 @@ export function describeRuns(report: BenchResult): string {
       : isolated === 0
         ? "all allocators in one process"
         : "some allocators in workers of their own";
-  return `${report.runs} timed runs each, interleaved, ${where}`;
+  return `${report.runs} timed ${report.runs === 1 ? "run" : "runs"} each, interleaved, ${where}`;
 }
 
 /** Whether any contender failed: a run that threw, or a block whose bytes changed. */
