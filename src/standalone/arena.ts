@@ -1,29 +1,8 @@
 /**
  * `import { allocate_memory, free_memory, reset_memory } from "linmem/allocator/arena"`: an arena on a memory of its
- * own, ready on import, as `import "allocator/arena"` gave a program in the original memory model. The memory starts
- * at one page and grows as the heap needs; the heap begins right after the 8-byte null-pointer reserve.
+ * own, ready on import (see standalone-heap.ts). `memory`, `HEAP_BASE` and `allocator` give the rest.
  */
-import { type ArenaAllocator, arena } from "../allocator/arena.js";
-import { DEFAULT_HEAP_BASE } from "../allocator/contract.js";
-import { LinearMemory } from "../memory/linear-memory.js";
+import { arena } from "../allocator/arena.js";
+import { standaloneHeap } from "./standalone-heap.js";
 
-/** The memory this module's heap lives in. */
-export const memory: LinearMemory = LinearMemory.create();
-
-/** Where the heap begins. */
-export const HEAP_BASE = DEFAULT_HEAP_BASE;
-
-/** The allocator behind the three functions, for its `stats()` and `check()`. */
-export const allocator: ArenaAllocator = arena(memory, { heapBase: HEAP_BASE });
-
-export function allocate_memory(size: number): number {
-  return allocator.allocate(size);
-}
-
-export function free_memory(ptr: number): void {
-  allocator.free(ptr);
-}
-
-export function reset_memory(): void {
-  allocator.reset();
-}
+export const { memory, HEAP_BASE, allocator, allocate_memory, free_memory, reset_memory } = standaloneHeap(arena);
