@@ -14,8 +14,11 @@ export interface ModuleCase {
   typescript: AllocatorFactory<Allocator>;
   /** The module's size target in bytes, from the issue: a test fails when the module is more than 25% above it. */
   sizeTarget: number;
-  /** Why the module is known to be over `sizeTarget` by more than 25%, when it is: its size test then expects that. */
-  overTarget?: string;
+  /**
+   * When the module is known to be over `sizeTarget` by more than 25%: why, and the size it was measured at, which it
+   * must not exceed. Its size test then expects it to be over the limit and at most that size.
+   */
+  overTarget?: { reason: string; measuredSize: number };
   /** Whether workloads include `reallocate` (for block allocators). */
   reallocate: boolean;
   /** Whether freeing a block twice is refused as DOUBLE_FREE (for allocators that free blocks one by one). */
@@ -27,9 +30,12 @@ export const MODULE_CASES: readonly ModuleCase[] = [
     name: "arena",
     typescript: arena,
     sizeTarget: 200,
-    overTarget:
-      "the exports and imports the ABI needs take 150 B before any code, and the heap format, growth policy and " +
-      "trap codes take 250 B more",
+    overTarget: {
+      reason:
+        "the exports and imports the ABI needs take 150 B before any code, and the heap format, growth policy and " +
+        "trap codes take 250 B more",
+      measuredSize: 397,
+    },
     reallocate: false,
     doubleFree: false,
   },
