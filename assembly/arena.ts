@@ -14,7 +14,7 @@
  */
 import { ensureMemory } from "./shared/growth";
 import { ALIGNMENT, blockSize, requireSize } from "./shared/size";
-import { INVALID_POINTER, trap } from "./shared/trap";
+import { INVALID_POINTER, trap_code } from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
 
@@ -48,10 +48,15 @@ export function allocate_memory(size: u32): u32 {
 }
 
 export function free_memory(ptr: u32): void {
-  const start = heapBase + STATE_SIZE;
-  // A pointer below the first block wraps around in `ptr - start`, so one unsigned comparison finds it too.
-  const outside = ptr - start >= load<u32>(heapBase, TOP_OFFSET) - start;
-  if (ptr !== 0 && ((ptr & (ALIGNMENT - 1)) !== 0 || outside)) trap(INVALID_POINTER);
+  if (ptr) {
+    const start = heapBase + STATE_SIZE;
+    // A pointer below the first block wraps around in `ptr - start`, so one unsigned comparison finds it too.
+    const outside = ptr - start >= load<u32>(heapBase, TOP_OFFSET) - start;
+    if ((ptr & (ALIGNMENT - 1)) | <u32>outside) {
+      trap_code = INVALID_POINTER;
+      unreachable();
+    }
+  }
 }
 
 export function reset_memory(): void {

@@ -21,7 +21,7 @@
  */
 import { ensureMemory } from "./shared/growth";
 import { requireSize } from "./shared/size";
-import { DOUBLE_FREE, INVALID_POINTER, OUT_OF_MEMORY, trap } from "./shared/trap";
+import { DOUBLE_FREE, INVALID_POINTER, OUT_OF_MEMORY, trap_code } from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
 
@@ -160,7 +160,8 @@ function locate(ptr: u32): u32 {
     (offset >>> (load<u32>(heapBase, ROOT_ORDER_OFFSET) + 4) !== 0) |
     (ptr === load<u32>(heapBase, BITMAP_OFFSET))
   ) {
-    trap(INVALID_POINTER);
+    trap_code = INVALID_POINTER;
+    unreachable();
   }
   // Below a block every bit is 0, so the block at ptr, if there is one, is the smallest node that starts at ptr and
   // has its bit set. The node of order k starts at ptr when bit k + 3 of the offset is clear, and the bits below it.
@@ -170,8 +171,14 @@ function locate(ptr: u32): u32 {
   // The node of order - 1 at ptr has its bit clear: the left child of the node found, or else the largest node at
   // ptr, a right child. It is a free block when its parent is split, and then its sibling's bit is set.
   const size: u32 = 8 << order;
-  if (bitAt(offset & ~size, order, READ) & bitAt(offset ^ size, order - 1, READ)) trap(DOUBLE_FREE);
-  if (offset & size) trap(INVALID_POINTER);
+  if (bitAt(offset & ~size, order, READ) & bitAt(offset ^ size, order - 1, READ)) {
+    trap_code = DOUBLE_FREE;
+    unreachable();
+  }
+  if (offset & size) {
+    trap_code = INVALID_POINTER;
+    unreachable();
+  }
   return order;
 }
 
@@ -201,7 +208,10 @@ function growFor(wanted: u32): void {
   // One doubling adds free blocks up to order rootOrder - 1. A larger block takes the right half of a tree twice its
   // size, unless that half is a block of the old tree's size, where the bitmap moves: then the tree doubles once more.
   const newRootOrder = max(rootOrder, wanted + <u32>(wanted === rootOrder)) + 1;
-  if (newRootOrder > MAX_ROOT_ORDER) trap(OUT_OF_MEMORY);
+  if (newRootOrder > MAX_ROOT_ORDER) {
+    trap_code = OUT_OF_MEMORY;
+    unreachable();
+  }
   ensureMemory(treeBase, 16 << newRootOrder);
   const oldBitmap = load<u32>(heapBase, BITMAP_OFFSET);
   plant(newRootOrder, oldBitmap, 1 << (rootOrder - 2), 16 << rootOrder);

@@ -20,7 +20,7 @@
  */
 import { ensureMemory } from "./shared/growth";
 import { requireSize } from "./shared/size";
-import { DOUBLE_FREE, INVALID_POINTER, trap } from "./shared/trap";
+import { DOUBLE_FREE, INVALID_POINTER, trap_code } from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
 
@@ -209,7 +209,10 @@ export function free_memory(ptr: u32): void {
     let size = header & ~FLAG_BITS;
     if (size - MIN_BLOCK <= room - block) {
       const kind = header & (FREE | SENTINEL);
-      if (kind === FREE) trap(DOUBLE_FREE);
+      if (kind === FREE) {
+        trap_code = DOUBLE_FREE;
+        unreachable();
+      }
       const next = block + size;
       const nextHeader = load<u32>(next);
       if (!(kind | (nextHeader & PREV_FREE))) {
@@ -220,7 +223,10 @@ export function free_memory(ptr: u32): void {
           // range reads this block's own header instead, which has P and so fails the test below.
           left = load<u32>(block - 4);
           leftSize = load<u32>(select(left, block, left - first < block - first)) - FREE;
-          if ((leftSize & FLAG_BITS) | (leftSize ^ (block - left))) trap(INVALID_POINTER);
+          if ((leftSize & FLAG_BITS) | (leftSize ^ (block - left))) {
+            trap_code = INVALID_POINTER;
+            unreachable();
+          }
         }
         if (nextHeader & FREE) {
           unlink(next);
@@ -241,7 +247,10 @@ export function free_memory(ptr: u32): void {
     }
   }
   // Only 0, which is no block's pointer, passes the checks' failure quietly.
-  if (ptr) trap(INVALID_POINTER);
+  if (ptr) {
+    trap_code = INVALID_POINTER;
+    unreachable();
+  }
 }
 
 /**

@@ -2,6 +2,9 @@
  * How a module refuses a call: it stores the reason in its exported global `trap_code`, then traps with
  * `unreachable`. The host catches the trap and reads the global. The numbers are part of the modules' ABI and are the
  * same as TRAP_CODE_NUMBERS in src/allocator/errors.ts: never renumber.
+ *
+ * Each refusal is written out where it happens, as `trap_code = CODE; unreachable();`: those two instructions take
+ * fewer bytes than a call to a shared function and the function itself.
  */
 
 export const INVALID_SIZE: u32 = 1;
@@ -12,8 +15,3 @@ export const DOUBLE_FREE: u32 = 5;
 
 /** Why the last refused call was refused; 0 until one is. The host may set it back to 0 after reading it. */
 export let trap_code: u32 = 0;
-
-export function trap(code: u32): void {
-  trap_code = code;
-  unreachable();
-}
