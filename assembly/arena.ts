@@ -14,7 +14,7 @@
  */
 import { ensureMemory } from "./shared/growth";
 import { ALIGNMENT, blockSize, requireSize } from "./shared/size";
-import { INVALID_POINTER, trap_code } from "./shared/trap";
+import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
 
@@ -53,7 +53,7 @@ export function free_memory(ptr: u32): void {
     // A pointer below the first block wraps around in `ptr - start`, so one unsigned comparison finds it too.
     const outside = ptr - start >= load<u32>(heapBase, TOP_OFFSET) - start;
     if ((ptr & (ALIGNMENT - 1)) | <u32>outside) {
-      trap_code = INVALID_POINTER;
+      trap.trap_code = trap.INVALID_POINTER;
       unreachable();
     }
   }

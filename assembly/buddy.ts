@@ -21,7 +21,7 @@
  */
 import { ensureMemory } from "./shared/growth";
 import { requireSize } from "./shared/size";
-import { DOUBLE_FREE, INVALID_POINTER, OUT_OF_MEMORY, trap_code } from "./shared/trap";
+import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
 
@@ -160,7 +160,7 @@ function locate(ptr: u32): u32 {
     (offset >>> (load<u32>(heapBase, ROOT_ORDER_OFFSET) + 4) !== 0) |
     (ptr === load<u32>(heapBase, BITMAP_OFFSET))
   ) {
-    trap_code = INVALID_POINTER;
+    trap.trap_code = trap.INVALID_POINTER;
     unreachable();
   }
   // Below a block every bit is 0, so the block at ptr, if there is one, is the smallest node that starts at ptr and
@@ -172,11 +172,11 @@ function locate(ptr: u32): u32 {
   // ptr, a right child. It is a free block when its parent is split, and then its sibling's bit is set.
   const size: u32 = 8 << order;
   if (bitAt(offset & ~size, order, READ) & bitAt(offset ^ size, order - 1, READ)) {
-    trap_code = DOUBLE_FREE;
+    trap.trap_code = trap.DOUBLE_FREE;
     unreachable();
   }
   if (offset & size) {
-    trap_code = INVALID_POINTER;
+    trap.trap_code = trap.INVALID_POINTER;
     unreachable();
   }
   return order;
@@ -209,7 +209,7 @@ function growFor(wanted: u32): void {
   // size, unless that half is a block of the old tree's size, where the bitmap moves: then the tree doubles once more.
   const newRootOrder = max(rootOrder, wanted + <u32>(wanted === rootOrder)) + 1;
   if (newRootOrder > MAX_ROOT_ORDER) {
-    trap_code = OUT_OF_MEMORY;
+    trap.trap_code = trap.OUT_OF_MEMORY;
     unreachable();
   }
   ensureMemory(treeBase, 16 << newRootOrder);

@@ -20,7 +20,7 @@
  */
 import { ensureMemory } from "./shared/growth";
 import { requireSize } from "./shared/size";
-import { DOUBLE_FREE, INVALID_POINTER, trap_code } from "./shared/trap";
+import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
 
@@ -210,7 +210,7 @@ export function free_memory(ptr: u32): void {
     if (size - MIN_BLOCK <= room - block) {
       const kind = header & (FREE | SENTINEL);
       if (kind === FREE) {
-        trap_code = DOUBLE_FREE;
+        trap.trap_code = trap.DOUBLE_FREE;
         unreachable();
       }
       const next = block + size;
@@ -224,7 +224,7 @@ export function free_memory(ptr: u32): void {
           left = load<u32>(block - 4);
           leftSize = load<u32>(select(left, block, left - first < block - first)) - FREE;
           if ((leftSize & FLAG_BITS) | (leftSize ^ (block - left))) {
-            trap_code = INVALID_POINTER;
+            trap.trap_code = trap.INVALID_POINTER;
             unreachable();
           }
         }
@@ -248,7 +248,7 @@ export function free_memory(ptr: u32): void {
   }
   // Only 0, which is no block's pointer, passes the checks' failure quietly.
   if (ptr) {
-    trap_code = INVALID_POINTER;
+    trap.trap_code = trap.INVALID_POINTER;
     unreachable();
   }
 }

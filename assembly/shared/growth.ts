@@ -3,7 +3,7 @@
  * more, if doubling is not enough), then to grow by exactly the pages needed, else trap with OUT_OF_MEMORY. Both
  * builds grow alike, so that their memories keep the same size.
  */
-import { OUT_OF_MEMORY, trap_code } from "./trap";
+import * as trap from "./trap";
 
 /** Makes the memory reach `start + length` and returns that end, or traps if it cannot, having changed nothing. */
 export function ensureMemory(start: u32, length: u32): u32 {
@@ -14,7 +14,7 @@ export function ensureMemory(start: u32, length: u32): u32 {
   if (needed > 0) {
     if (memory.grow(max(needed, memory.size())) < 0) {
       if (memory.grow(needed) < 0) {
-        trap_code = OUT_OF_MEMORY;
+        trap.trap_code = trap.OUT_OF_MEMORY;
         unreachable();
       }
     }

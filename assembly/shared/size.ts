@@ -1,5 +1,5 @@
 /** The size and alignment rules of src/allocator/size.ts, in WebAssembly. */
-import { INVALID_ALIGNMENT, INVALID_SIZE, trap_code } from "./trap";
+import * as trap from "./trap";
 
 /** The alignment of every block. */
 export const ALIGNMENT: u32 = 8;
@@ -12,7 +12,7 @@ export const MAX_ALIGNMENT: u32 = 0x1_0000;
 
 export function requireSize(size: u32): void {
   if (size > MAX_ALLOCATION) {
-    trap_code = INVALID_SIZE;
+    trap.trap_code = trap.INVALID_SIZE;
     unreachable();
   }
 }
@@ -20,7 +20,7 @@ export function requireSize(size: u32): void {
 /** A power of two from 8 to 65536. */
 export function requireAlignment(align: u32): void {
   if ((align < ALIGNMENT) | (align > MAX_ALIGNMENT) | (align & (align - 1))) {
-    trap_code = INVALID_ALIGNMENT;
+    trap.trap_code = trap.INVALID_ALIGNMENT;
     unreachable();
   }
 }

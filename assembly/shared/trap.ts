@@ -3,8 +3,9 @@
  * `unreachable`. The host catches the trap and reads the global. The numbers are part of the modules' ABI and are the
  * same as TRAP_CODE_NUMBERS in src/allocator/errors.ts: never renumber.
  *
- * Each refusal is written out where it happens, as `trap_code = CODE; unreachable();`: those two instructions take
- * fewer bytes than a call to a shared function and the function itself.
+ * Each refusal is written out where it happens, as `trap.trap_code = trap.CODE; unreachable();` after
+ * `import * as trap from "./shared/trap"`: those two instructions take fewer bytes than a call to a shared function
+ * and the function itself.
  */
 
 export const INVALID_SIZE: u32 = 1;
@@ -14,4 +15,5 @@ export const INVALID_POINTER: u32 = 4;
 export const DOUBLE_FREE: u32 = 5;
 
 /** Why the last refused call was refused; 0 until one is. The host may set it back to 0 after reading it. */
+// biome-ignore lint/style/useConst: the modules assign it through their namespace import; a const would be a constant, not the mutable global the host reads.
 export let trap_code: u32 = 0;
