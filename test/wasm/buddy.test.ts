@@ -13,17 +13,16 @@ import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
 import { loadAllocator } from "../../src/wasm/loader.js";
 import { WasmBlockAllocator } from "../../src/wasm/wasm-allocator.js";
 import type { ModuleCase } from "./support/cases.js";
-import { Lockstep } from "./support/lockstep.js";
+import { Lockstep, type LockstepOptions } from "./support/lockstep.js";
+import { runLongRing } from "./support/long-ring.js";
 
 /** Where a buddy heap keeps the order of its tree (see src/allocator/buddy.ts). */
 const ROOT_ORDER_OFFSET = 8;
 
 const BUDDY: ModuleCase = { name: "buddy", typescript: buddy, sizeTarget: 1024, reallocate: true, doubleFree: true };
 
-async function pair(options: { heapBase: number; initialPages?: number; maximumPages?: number }): Promise<Lockstep> {
-  const made = await Lockstep.create(BUDDY, options);
-  if (typeof made === "string") throw new Error(`no heap: ${made}`);
-  return made;
+async function pair(options: LockstepOptions): Promise<Lockstep> {
+  return Lockstep.pair(BUDDY, options);
 }
 
 /** The pointer a call returned; the calls here are all valid. */
@@ -109,29 +108,7 @@ describe("the buddy module and its TypeScript twin", () => {
   });
 
   it("keep the same bytes through a long ring of allocations, resizes and frees, over many doublings", async () => {
-    const lockstep = await pair({ heapBase: 1024 });
-    const random = seededRandom(7);
-    const pick = (n: number) => Math.floor(random() * n);
-    const ring: number[] = [];
-    for (let step = 0; step < 30_000; step++) {
-      if (ring.length >= 600) {
-        const [oldest] = ring.splice(pick(4), 1) as [number];
-        lockstep.free(oldest);
-      }
-      const choice = pick(20);
-      const size = choice === 0 ? pick(300_000) : 8 + pick(505);
-      if (choice === 1) {
-        ring.push(pointer(lockstep.allocate(size, 2 ** (3 + pick(14)))));
-      } else if (choice === 2 && ring.length > 0) {
-        const index = pick(ring.length);
-        ring[index] = pointer(lockstep.reallocate(ring[index] as number, size));
-      } else {
-        ring.push(pointer(lockstep.allocate(size)));
-      }
-      if (step % 1000 === 0) lockstep.expectSameMemory(`at step ${step}`);
-    }
-    lockstep.expectSameMemory("at the end");
-    lockstep.check();
+    runLongRing(await pair({ heapBase: 1024 }), { seed: 7, largest: 300_000 });
   });
 
   it("load as a block allocator, whose sizes and walks the twin reads from the module's heap", async () => {

@@ -8,7 +8,7 @@ import { MAX_ALLOCATION } from "../../src/allocator/size.js";
 import { loadAllocator } from "../../src/wasm/loader.js";
 import { allocatorModule } from "../../src/wasm/modules.js";
 import { assembleWat } from "../support/wat.js";
-import { MODULE_CASES } from "./support/cases.js";
+import { MODULE_CASES, type ModuleCase } from "./support/cases.js";
 
 /** Builds, sums and frees a linked list, with the allocator it imports. */
 const LIST_PROGRAM = `
@@ -88,15 +88,20 @@ interface ListProgram {
   allocate(size: number): number;
 }
 
+/** The list program linked to a module loaded on a new memory, with a heap at 1024. */
+async function linkListProgram(name: ModuleCase["name"]) {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const heap = await loadAllocator(name, memory, { heapBase: 1024 });
+  const { instance } = await WebAssembly.instantiate(await assembleWat(LIST_PROGRAM), {
+    env: { memory },
+    allocator: heap.exports,
+  });
+  return { memory, heap, program: instance.exports as unknown as ListProgram };
+}
+
 describe.each(MODULE_CASES)("a WebAssembly program linked to the $name module", (moduleCase) => {
   it("allocates and frees through it, sharing the heap with JavaScript", async () => {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const heap = await loadAllocator(moduleCase.name, memory, { heapBase: 1024 });
-    const { instance } = await WebAssembly.instantiate(await assembleWat(LIST_PROGRAM), {
-      env: { memory },
-      allocator: heap.exports,
-    });
-    const program = instance.exports as unknown as ListProgram;
+    const { memory, heap, program } = await linkListProgram(moduleCase.name);
 
     const head = program.build_list(100);
     const fromJavaScript = heap.allocate(64);
@@ -113,13 +118,7 @@ describe.each(MODULE_CASES)("a WebAssembly program linked to the $name module", 
   });
 
   it("traps inside the program with the code stored for the host", async () => {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const heap = await loadAllocator(moduleCase.name, memory, { heapBase: 1024 });
-    const { instance } = await WebAssembly.instantiate(await assembleWat(LIST_PROGRAM), {
-      env: { memory },
-      allocator: heap.exports,
-    });
-    const program = instance.exports as unknown as ListProgram;
+    const { heap, program } = await linkListProgram(moduleCase.name);
     expect(() => program.allocate(MAX_ALLOCATION + 1)).toThrow(WebAssembly.RuntimeError);
     expect(heap.exports.trap_code.value).toBe(TRAP_CODE_NUMBERS.INVALID_SIZE);
     heap.check();

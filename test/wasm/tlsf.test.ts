@@ -6,25 +6,17 @@
  * the module leaves to its twin, mix the two builds on the WebAssembly side.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../src/bench/random.js";
+import { describe, it } from "vitest";
 import { PAGE_SIZE } from "../../src/memory/linear-memory.js";
 import { MODULE_CASES } from "./support/cases.js";
-import { Lockstep } from "./support/lockstep.js";
+import { Lockstep, type LockstepOptions } from "./support/lockstep.js";
+import { runLongRing } from "./support/long-ring.js";
 import { LiveBlocks, type Step, steps } from "./support/steps.js";
 
 const TLSF = MODULE_CASES.find((moduleCase) => moduleCase.name === "tlsf") as (typeof MODULE_CASES)[number];
 
-async function pair(options: { heapBase: number; initialPages?: number; maximumPages?: number }): Promise<Lockstep> {
-  const made = await Lockstep.create(TLSF, options);
-  if (typeof made === "string") throw new Error(`no heap: ${made}`);
-  return made;
-}
-
-/** Grows both memories alike, as another user of the memory would: the pages are not the heap's. */
-function growOutside(lockstep: Lockstep, pages: number): void {
-  const grown = [lockstep.reference.memory.grow(pages), lockstep.subject.memory.grow(pages)];
-  expect(grown[1], `grow(${pages})`).toBe(grown[0]);
+async function pair(options: LockstepOptions): Promise<Lockstep> {
+  return Lockstep.pair(TLSF, options);
 }
 
 type GrowthStep = Step | { kind: "grow-outside"; pages: number };
@@ -46,7 +38,7 @@ describe("the tlsf module and its TypeScript twin", () => {
         const lockstep = await pair({ heapBase: base * 8, initialPages: 1, maximumPages: 40 });
         const live = new LiveBlocks(lockstep);
         for (const [index, step] of workload.entries()) {
-          if (step.kind === "grow-outside") growOutside(lockstep, step.pages);
+          if (step.kind === "grow-outside") lockstep.growOutside(step.pages);
           else live.run(step);
           lockstep.expectSameMemory(`after step ${index}, ${JSON.stringify(step)}`);
         }
@@ -60,40 +52,7 @@ describe("the tlsf module and its TypeScript twin", () => {
   });
 
   it("keep the same bytes through a long ring of allocations, aligned allocations, resizes and frees", async () => {
-    const lockstep = await pair({ heapBase: 1024 });
-    const random = seededRandom(5);
-    const pick = (n: number) => Math.floor(random() * n);
-    const ring: number[] = [];
-    for (let step = 0; step < 30_000; step++) {
-      if (ring.length >= 600) {
-        const [oldest] = ring.splice(pick(4), 1) as [number];
-        lockstep.free(oldest);
-      }
-      const choice = pick(20);
-      const size = choice === 0 ? pick(200_000) : 8 + pick(505);
-      let outcome: ReturnType<Lockstep["run"]>;
-      if (choice === 1) {
-        outcome = lockstep.allocate(size, 2 ** (3 + pick(14)));
-      } else if (choice === 2 && ring.length > 0) {
-        const index = pick(ring.length);
-        outcome = lockstep.reallocate(ring[index] as number, size);
-        if ("value" in outcome) ring.splice(index, 1);
-      } else {
-        outcome = lockstep.allocate(size);
-      }
-      if ("value" in outcome) {
-        ring.push(outcome.value as number);
-        lockstep.fill(outcome.value as number, Math.min(size, 64), step & 0xff);
-      }
-      if (step % 7_919 === 0) growOutside(lockstep, 1);
-      if (step % 10_007 === 10_006) {
-        lockstep.reset();
-        ring.length = 0;
-      }
-      if (step % 1000 === 0) lockstep.expectSameMemory(`at step ${step}`);
-    }
-    lockstep.expectSameMemory("at the end");
-    lockstep.check();
+    runLongRing(await pair({ heapBase: 1024 }), { seed: 5, largest: 200_000, interruptions: true });
   });
 
   it("refuse a pointer alike when a forged header or back link sits inside a live block", async () => {
@@ -131,7 +90,7 @@ describe("the tlsf module and its TypeScript twin", () => {
     const lockstep = await pair({ heapBase: PAGE_SIZE - 1024, initialPages: 1, maximumPages: 12 });
     for (let i = 0; i < 40; i++) {
       const outcome = lockstep.allocate(PAGE_SIZE / 2 + i * 1000);
-      if (i % 3 === 2) growOutside(lockstep, 1);
+      if (i % 3 === 2) lockstep.growOutside(1);
       if ("trap" in outcome) break;
     }
     lockstep.expectSameMemory("when the memory is full");

@@ -43,6 +43,13 @@ export class Lockstep {
     return pair;
   }
 
+  /** Like `create`, for a heap that must fit: a lockstep pair, or an error naming why there is none. */
+  static async pair(moduleCase: ModuleCase, options: LockstepOptions): Promise<Lockstep> {
+    const made = await Lockstep.create(moduleCase, options);
+    if (typeof made === "string") throw new Error(`no heap: ${made}`);
+    return made;
+  }
+
   /** Runs `call` on both and expects the same outcome, and memories of the same size. */
   run(label: string, call: (allocator: Allocator) => unknown): Outcome {
     const expected = outcomeOf(this.reference, call);
@@ -69,6 +76,12 @@ export class Lockstep {
 
   reset(): Outcome {
     return this.run("reset()", (allocator) => allocator.reset());
+  }
+
+  /** Grows both memories alike, as another user of the memory would: the pages are not the heap's. */
+  growOutside(pages: number): void {
+    const grown = [this.reference.memory.grow(pages), this.subject.memory.grow(pages)];
+    expect(grown[1], `grow(${pages})`).toBe(grown[0]);
   }
 
   /** Writes the same bytes into a block on both sides, so that the memories say which bytes an allocator moved. */
