@@ -70,8 +70,10 @@ export function attach(base: u32): void {
 /** The first block of the smallest class that holds the request, or the block that growing the memory makes. */
 export function allocate_memory(size: u32): u32 {
   requireSize(size);
-  const blockSize = blockSizeFor(size);
-  let block = findBlock(blockSize);
+  // One less than the size with its header: the block size and the list to search from both follow from its class.
+  const last = size + BLOCK_OVERHEAD - 1;
+  const blockSize = blockSizeAbove(last);
+  let block = findBlock(listAbove(last));
   if (!block) block = grow(blockSize);
   unlink(block);
   // What the block does not need is freed when it can stand as a block; else the block after loses its P bit.
@@ -112,14 +114,24 @@ export function reset_memory(): void {
 }
 
 /**
- * The block size a request of `size` bytes gets: its header added, rounded up to 8, then to the lower bound of the
- * class at or above it, so that every block of that class holds it, and to the smallest block. One less than the
- * size with its header, ORed with the class's step less one, is one less than that bound; the step is that of the
- * unrounded size, which differs only when rounding reaches a power of two, and then both steps divide the bound.
+ * The block size a request gets, given `last`, one less than its size with its header: rounded up to 8, then to the
+ * lower bound of the class at or above it, so that every block of that class holds it, and to the smallest block.
+ * `last` ORed with the class's step less one is one less than that bound; the step is that of `last`, which differs
+ * only when rounding reaches a power of two, and then both steps divide the bound.
  */
-function blockSizeFor(size: u32): u32 {
-  const last = size + BLOCK_OVERHEAD - 1;
+function blockSizeAbove(last: u32): u32 {
   return max((last | ((1 << (31 - SL_BITS - clz(last | LINEAR_LIMIT))) - 1)) + 1, MIN_BLOCK);
+}
+
+/**
+ * The list to search from for the block size that blockSizeAbove gives, worked out here rather than by listOf, which
+ * keeps one caller (see setHead). That size is the lower bound of the class after that of `last`, so its list is the
+ * next one; where it is raised to the smallest block, the search starts at list 1 rather than 2 and finds the same, as
+ * no block is small enough for list 1. Requests up to 1 GiB need no limit at the last list.
+ */
+function listAbove(last: u32): u32 {
+  const shift = 31 - SL_BITS - clz(last | LINEAR_LIMIT);
+  return ((shift - 3) << SL_BITS) + (last >>> shift) + 1;
 }
 
 /**
@@ -127,17 +139,17 @@ function blockSizeFor(size: u32): u32 {
  * The flag bits make no difference, so a free block's header names its list too.
  */
 function listOf(size: u32): u32 {
-  // 31 - zeros is the power of two of `size`, or 7 below 128, where classes are 8 bytes apart.
-  const zeros = clz(size | LINEAR_LIMIT);
-  return min(((31 - 7 - zeros) << SL_BITS) + (size >>> (31 - SL_BITS - zeros)), LAST_LIST);
+  // Classes are 2^shift bytes apart, shift being the power of two of `size` (7 below 128) less SL_BITS. `size >>> shift`
+  // is then 16 + the second level, or below 128 the linear class, and adding 16 (shift - 3) makes it 16 f + s.
+  const shift = 31 - SL_BITS - clz(size | LINEAR_LIMIT);
+  return min(((shift - 3) << SL_BITS) + (size >>> shift), LAST_LIST);
 }
 
 /**
- * The first block of the smallest non-empty list whose blocks all hold `blockSize` bytes, a class's lower bound, or 0:
+ * The first block of the smallest non-empty list from `list` up, whose blocks all hold the block sizes of `list`, or 0:
  * a list of the same first level, or else the first list of the next non-empty first level.
  */
-function findBlock(blockSize: u32): u32 {
-  const list = listOf(blockSize);
+function findBlock(list: u32): u32 {
   let level = list >> SL_BITS;
   let slMap = load<u32>(heapBase + (level << 2), SL_MAPS_OFFSET) & ((<u32>-1) << (list & 15));
   if (!slMap) {
@@ -151,16 +163,12 @@ function findBlock(blockSize: u32): u32 {
 
 /** Writes a free block of `size` bytes at `block`, whose left neighbour is used, and puts it at the head of its list. */
 function addFree(block: u32, size: u32): void {
-  const list = listOf(size);
-  const headAt = heapBase + (list << 2);
-  const head = load<u32>(headAt, HEADS_OFFSET);
+  const head = setHead(size, block);
   store<u32>(block, size | FREE);
   // The links: the old head next, and no previous block.
   store<u64>(block, <u64>head, 4);
   store<u32>(block + size - 4, block);
   if (head) store<u32>(head, block, 8);
-  else flipListBit(list);
-  store<u32>(headAt, block, HEADS_OFFSET);
 }
 
 /** Takes the free block at `block` out of its list, which its header, with the F bit, still names. */
@@ -168,27 +176,32 @@ function unlink(block: u32): void {
   const next = load<u32>(block, 4);
   const previous = load<u32>(block, 8);
   if (next) store<u32>(next, previous, 8);
-  if (previous) {
-    store<u32>(previous, next, 4);
-  } else {
-    const list = listOf(load<u32>(block));
-    store<u32>(heapBase + (list << 2), next, HEADS_OFFSET);
-    if (!next) flipListBit(list);
-  }
+  if (previous) store<u32>(previous, next, 4);
+  else setHead(load<u32>(block), next);
 }
 
 /**
- * Flips the bitmap bit of a list that has just become empty or stopped being so, and makes its first level's bit say
- * whether any list of that level holds a block.
+ * Makes `head` the first block of the list of `size` bytes, or leaves the list empty if it is 0, and returns the block
+ * that was first. The list's bit flips when the list was empty or is now, and its first level's bit is set, then
+ * cleared again if all the level's lists are empty: a bit flipped by 0, or set when it already was, costs less than a
+ * branch.
+ *
+ * Adding a free block and unlinking the first of a list both come here, so that listOf has this one caller, which -Oz
+ * inlines however large it is, where a call costs more than listOf's work; and this function stays small enough for
+ * -O3 to inline it in turn.
  */
-function flipListBit(list: u32): void {
+function setHead(size: u32, head: u32): u32 {
+  const list = listOf(size);
+  const headAt = heapBase + (list << 2);
+  const first = load<u32>(headAt, HEADS_OFFSET);
+  store<u32>(headAt, head, HEADS_OFFSET);
   const firstLevel = list >> SL_BITS;
   const slMapAt = heapBase + (firstLevel << 2);
-  const slMap = load<u32>(slMapAt, SL_MAPS_OFFSET) ^ (1 << (list & 15));
-  store<u32>(slMapAt, slMap, SL_MAPS_OFFSET);
-  // The level's bit set, then cleared again if its lists are all empty now.
+  const changed = <u32>!first ^ <u32>!head;
+  store<u32>(slMapAt, load<u32>(slMapAt, SL_MAPS_OFFSET) ^ (changed << (list & 15)), SL_MAPS_OFFSET);
   const flMap = load<u32>(heapBase, FL_MAP_OFFSET) | (1 << firstLevel);
-  store<u32>(heapBase, flMap ^ ((<u32>!slMap) << firstLevel), FL_MAP_OFFSET);
+  store<u32>(heapBase, flMap ^ ((<u32>!load<u32>(slMapAt, SL_MAPS_OFFSET)) << firstLevel), FL_MAP_OFFSET);
+  return first;
 }
 
 /**
