@@ -16,8 +16,9 @@
  * Resizing and aligned allocation are left to the TypeScript build, which the loader attaches to the same heap, as are
  * checks, statistics and walks: `reallocate_memory` alone would add a fifth to the module, past its size budget.
  *
- * The code is shaped by that budget: one function reads and sets the bitmap's bits, one recursion lays out both a new
- * tree and a grown one, and freeing leans on the bitmap being a used block to stop merging below the root.
+ * The code is shaped by that budget: one function reads and sets the bitmap's bits (but for the search that starts
+ * every free, which reads them itself), one recursion lays out both a new tree and a grown one, and freeing leans on
+ * the bitmap being a used block to stop merging below the root.
  */
 import { ensureMemory } from "./shared/growth";
 import { requireSize } from "./shared/size";
@@ -83,7 +84,55 @@ export function allocate_memory(size: u32): u32 {
 }
 
 export function free_memory(ptr: u32): void {
-  if (ptr !== 0) release(ptr, locate(ptr));
+  if (ptr === 0) return;
+  let offset = ptr - treeBase;
+  const bitmap = load<u32>(heapBase, BITMAP_OFFSET);
+  // Not a multiple of 16, below `start`, past the tree (so is a pointer below T, whose offset wraps around), or the
+  // bitmap's own block.
+  if (
+    (ptr & 15) |
+    (offset < startOffset) |
+    (offset >>> (load<u32>(heapBase, ROOT_ORDER_OFFSET) + 4) !== 0) |
+    (ptr === bitmap)
+  ) {
+    trap.trap_code = trap.INVALID_POINTER;
+    unreachable();
+  }
+  // Below a block every bit is 0, so the block at ptr, if there is one, is the smallest node that starts at ptr and
+  // has its bit set. The node of order k starts at ptr when bit k + 3 of the offset is clear, and the bits below it.
+  // The search reads the bitmap itself rather than through a call per order, which V8 does not inline: the node of
+  // order k + 1 at ptr is numbered 2^k after the one of order k.
+  let order: u32 = 0;
+  let node = offset >>> 3;
+  while (!(offset & (8 << order)) && !((load<u32>(bitmap + ((node >>> 5) << 2)) >>> node) & 1)) {
+    node += 1 << order;
+    order++;
+  }
+  if (order !== 0) {
+    // The node of order - 1 at ptr has its bit clear: the left child of the node found, or else the largest node at
+    // ptr, a right child. It is a free block when its parent is split, and then its sibling's bit is set.
+    const size: u32 = 8 << order;
+    if (bitAt(offset & ~size, order, READ) & bitAt(offset ^ size, order - 1, READ)) {
+      trap.trap_code = trap.DOUBLE_FREE;
+      unreachable();
+    }
+    if (offset & size) {
+      trap.trap_code = trap.INVALID_POINTER;
+      unreachable();
+    }
+  }
+  // The block is free, and merges with its buddy as long as the buddy is free. The bitmap is a used block, so merging
+  // stops below the root.
+  while (true) {
+    // When the block merges, its parent, split until now, becomes the free block.
+    bitAt(offset, order, 0);
+    const size: u32 = 16 << order;
+    if (bitAt(offset ^ size, order, READ)) break;
+    unlink(treeBase + (offset ^ size), order);
+    offset &= ~size;
+    order++;
+  }
+  push(treeBase + offset, order);
 }
 
 export function reset_memory(): void {
@@ -149,55 +198,6 @@ function unlink(block: u32, order: u32): void {
   }
 }
 
-/** The order of the live block at `ptr`, or a trap saying why `ptr` is not one. Changes nothing. */
-function locate(ptr: u32): u32 {
-  const offset = ptr - treeBase;
-  // Not a multiple of 16, below `start`, past the tree (so is a pointer below T, whose offset wraps around), or the
-  // bitmap's own block.
-  if (
-    (ptr & 15) |
-    (offset < startOffset) |
-    (offset >>> (load<u32>(heapBase, ROOT_ORDER_OFFSET) + 4) !== 0) |
-    (ptr === load<u32>(heapBase, BITMAP_OFFSET))
-  ) {
-    trap.trap_code = trap.INVALID_POINTER;
-    unreachable();
-  }
-  // Below a block every bit is 0, so the block at ptr, if there is one, is the smallest node that starts at ptr and
-  // has its bit set. The node of order k starts at ptr when bit k + 3 of the offset is clear, and the bits below it.
-  let order: u32 = 0;
-  while (!(offset & (8 << order)) && !bitAt(offset, order, READ)) order++;
-  if (order === 0) return 0;
-  // The node of order - 1 at ptr has its bit clear: the left child of the node found, or else the largest node at
-  // ptr, a right child. It is a free block when its parent is split, and then its sibling's bit is set.
-  const size: u32 = 8 << order;
-  if (bitAt(offset & ~size, order, READ) & bitAt(offset ^ size, order - 1, READ)) {
-    trap.trap_code = trap.DOUBLE_FREE;
-    unreachable();
-  }
-  if (offset & size) {
-    trap.trap_code = trap.INVALID_POINTER;
-    unreachable();
-  }
-  return order;
-}
-
-/** Frees the used block at `block` of `order`, merging it with its buddy as long as the buddy is free. */
-function release(block: u32, order: u32): void {
-  let offset = block - treeBase;
-  // The bitmap is a used block, so merging stops below the root.
-  while (true) {
-    // The block is free; when it merges, its parent, split until now, becomes the free block.
-    bitAt(offset, order, 0);
-    const size: u32 = 16 << order;
-    if (bitAt(offset ^ size, order, READ)) break;
-    unlink(treeBase + (offset ^ size), order);
-    offset &= ~size;
-    order++;
-  }
-  push(treeBase + offset, order);
-}
-
 /**
  * Doubles the tree, as often as it takes in one step, until it has a free block of order `wanted`. The memory grows
  * first, so running out of it changes nothing. The bitmap moves to the lowest block of its new order in the new part
@@ -215,7 +215,7 @@ function growFor(wanted: u32): void {
   ensureMemory(treeBase, 16 << newRootOrder);
   const oldBitmap = load<u32>(heapBase, BITMAP_OFFSET);
   plant(newRootOrder, oldBitmap, 1 << (rootOrder - 2), 16 << rootOrder);
-  release(oldBitmap, rootOrder - BITMAP_BELOW_ROOT);
+  free_memory(oldBitmap);
 }
 
 /**
