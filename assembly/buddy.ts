@@ -16,12 +16,14 @@
  * Resizing and aligned allocation are left to the TypeScript build, which the loader attaches to the same heap, as are
  * checks, statistics and walks: `reallocate_memory` alone would add a fifth to the module, past its size budget.
  *
- * The code is shaped by that budget: one function reads and sets the bitmap's bits (but for the search that starts
- * every free, which reads them itself), one recursion lays out both a new tree and a grown one, and freeing leans on
- * the bitmap being a used block to stop merging below the root.
+ * The code is shaped by that budget and by the price of a call. V8 in Node 20 does not inline one WebAssembly
+ * function into another, and each call costs a few nanoseconds where a whole free and allocation take some forty, so
+ * the two functions a program calls all the time keep calls off their usual way: free_memory finds, checks and merges
+ * a block and puts it on its list without one, and allocate_memory takes a block off its list and makes one call, to
+ * set the block's bit. The rare work goes through free_memory rather than functions of its own: the right halves of a
+ * split block, the free blocks of a new or grown tree and the bitmap's old block go on their lists by being freed.
  */
 import { ensureMemory } from "./shared/growth";
-import { requireSize } from "./shared/size";
 import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
@@ -34,12 +36,12 @@ const FREE_MASK_OFFSET = 16;
 const HEADS_OFFSET = 20;
 /** Bytes of state at heapBase: the header, the root order, the bitmap's address, the free mask and 27 list heads. */
 const STATE_SIZE: u32 = 128;
+/** The order of the largest block: 1 GiB. */
+const MAX_BLOCK_ORDER: u32 = 26;
 /** The order of the largest tree: 2 GiB. */
 const MAX_ROOT_ORDER: u32 = 27;
 /** The bitmap, a 64th of the tree, is a block this many orders below the root. */
 const BITMAP_BELOW_ROOT: u32 = 6;
-/** What `bitAt` is given to read a bit, changing nothing. */
-const READ: i32 = -1;
 
 /** The heap this instance works on. */
 let heapBase: u32 = 0;
@@ -47,14 +49,17 @@ let heapBase: u32 = 0;
 let treeBase: u32 = 0;
 /** `start`, the first block, as an offset from T: heapBase + STATE_SIZE rounded up to 16. */
 let startOffset: u32 = 0;
-/** Where `layOut` may begin to lay out free blocks: `start` in a new tree, the end of the old tree in a grown one. */
+/**
+ * Where `layOut` may begin to lay out free blocks: `start` in a new tree, the end of the old tree in a grown one, the
+ * end of the part kept in a block being split.
+ */
 let laidOut: u32 = 0;
 
 export function init(base: u32): void {
   attach(base);
-  ensureMemory(treeBase, 16 << firstRootOrder());
-  store<u64>(base, BUDDY_HEADER);
+  // Growing the memory comes first, so the header is written last.
   reset_memory();
+  store<u64>(base, BUDDY_HEADER);
 }
 
 export function attach(base: u32): void {
@@ -66,136 +71,113 @@ export function attach(base: u32): void {
 }
 
 export function allocate_memory(size: u32): u32 {
-  requireSize(size);
-  const order = orderFor(size);
+  // The order of the smallest block that holds `size` bytes. A size above 1 GiB, the largest block, gives a larger
+  // order, which is checked in fewer bytes than the size.
+  const order: u32 = size <= 16 ? 0 : 28 - clz(size - 1);
+  if (order > MAX_BLOCK_ORDER) {
+    trap.trap_code = trap.INVALID_SIZE;
+    unreachable();
+  }
   // The smallest order with a free block large enough; growing the tree once makes one.
   if (!(load<u32>(heapBase, FREE_MASK_OFFSET) >>> order)) growFor(order);
-  let from = ctz(load<u32>(heapBase, FREE_MASK_OFFSET) >>> order) + order;
-  const block = load<u32>(heapBase + (from << 2), HEADS_OFFSET);
-  unlink(block, from);
-  // The block is used, or split down to the order wanted, keeping the left half each time and freeing the right one.
-  const offset = block - treeBase;
-  while (true) {
-    bitAt(offset, from, 1);
-    if (from === order) return block;
-    from--;
-    push(block + (16 << from), from);
+  const from = ctz(load<u32>(heapBase, FREE_MASK_OFFSET) >>> order) + order;
+  // The first block of that order leaves its list, whose next block, if any, becomes the first.
+  const head = heapBase + (from << 2);
+  const block = load<u32>(head, HEADS_OFFSET);
+  const next = load<u32>(block);
+  store<u32>(head, next, HEADS_OFFSET);
+  if (next) store<u32>(next, 0, 4);
+  else store<u32>(heapBase, load<u32>(heapBase, FREE_MASK_OFFSET) ^ (1 << from), FREE_MASK_OFFSET);
+  setBit(block, from);
+  // A larger block is split down to the order wanted: it is laid out like a tree whose first block is kept, which
+  // frees the right half at each order.
+  if (from !== order) {
+    laidOut = block + (16 << order);
+    layOut(block, from);
   }
+  return block;
 }
 
 export function free_memory(ptr: u32): void {
   if (ptr === 0) return;
   let offset = ptr - treeBase;
   const bitmap = load<u32>(heapBase, BITMAP_OFFSET);
-  // Not a multiple of 16, below `start`, past the tree (so is a pointer below T, whose offset wraps around), or the
-  // bitmap's own block.
-  if (
-    (ptr & 15) |
-    (offset < startOffset) |
-    (offset >>> (load<u32>(heapBase, ROOT_ORDER_OFFSET) + 4) !== 0) |
-    (ptr === bitmap)
-  ) {
+  // Below `start`, not a multiple of 16 or past the tree (so is a pointer below T, whose offset wraps around), or the
+  // bitmap's own block. Rotated, the offset of a multiple of 16 inside the tree is its number of 16-byte units, below
+  // 2^rootOrder; any other offset has a bit set from bit 28 up, or below it but past the tree.
+  if ((offset < startOffset) | (rotr(offset, 4) >>> load<u32>(heapBase, ROOT_ORDER_OFFSET)) | (ptr === bitmap)) {
     trap.trap_code = trap.INVALID_POINTER;
     unreachable();
   }
   // Below a block every bit is 0, so the block at ptr, if there is one, is the smallest node that starts at ptr and
   // has its bit set. The node of order k starts at ptr when bit k + 3 of the offset is clear, and the bits below it.
-  // The search reads the bitmap itself rather than through a call per order, which V8 does not inline: the node of
-  // order k + 1 at ptr is numbered 2^k after the one of order k.
   let order: u32 = 0;
   let node = offset >>> 3;
   while (!(offset & (8 << order)) && !((load<u32>(bitmap + ((node >>> 5) << 2)) >>> node) & 1)) {
     node += 1 << order;
     order++;
   }
-  if (order !== 0) {
-    // The node of order - 1 at ptr has its bit clear: the left child of the node found, or else the largest node at
-    // ptr, a right child. It is a free block when its parent is split, and then its sibling's bit is set.
-    const size: u32 = 8 << order;
-    if (bitAt(offset & ~size, order, READ) & bitAt(offset ^ size, order - 1, READ)) {
-      trap.trap_code = trap.DOUBLE_FREE;
-      unreachable();
-    }
-    if (offset & size) {
-      trap.trap_code = trap.INVALID_POINTER;
-      unreachable();
-    }
+  // Only a node in the tree has its bit set, and then so has its parent. The node found is a used block unless its
+  // right child, `node + 2^(order-1)`, has its bit set: then the left child, at ptr, is a free block. Without a node
+  // found (`past`), the largest node at ptr, of order - 1, is a right child with its bit clear, and a free block when
+  // its left sibling, `node - 3 * 2^(order-1)`, has its bit set. Either bit set means a block already free.
+  const past = offset & (8 << order);
+  let alreadyFree: u32 = 0;
+  if (order) {
+    const other = node + ((past ? -3 : 1) << (order - 1));
+    alreadyFree = (load<u32>(bitmap + ((other >>> 5) << 2)) >>> other) & 1;
   }
-  // The block is free, and merges with its buddy as long as the buddy is free. The bitmap is a used block, so merging
-  // stops below the root.
+  if (past | alreadyFree) {
+    // DOUBLE_FREE is INVALID_POINTER + 1.
+    trap.trap_code = trap.INVALID_POINTER + alreadyFree;
+    unreachable();
+  }
+  // The block is free: it merges with its buddy as long as the buddy is free, and their parent, split until then,
+  // becomes the free block. The bitmap is a used block, so merging stops below the root. A node of order k numbers
+  // its first leaf, a multiple of 2^(k+1), plus 2^k - 1: its buddy differs from it in bit k + 1 only, and its parent
+  // has bit k + 1 clear and bit k set.
   while (true) {
-    // When the block merges, its parent, split until now, becomes the free block.
-    bitAt(offset, order, 0);
+    const word = bitmap + ((node >>> 5) << 2);
+    store<u32>(word, load<u32>(word) ^ (1 << node));
+    const buddy = node ^ (2 << order);
+    if ((load<u32>(bitmap + ((buddy >>> 5) << 2)) >>> buddy) & 1) break;
     const size: u32 = 16 << order;
-    if (bitAt(offset ^ size, order, READ)) break;
-    unlink(treeBase + (offset ^ size), order);
+    // The buddy leaves its list.
+    const free = treeBase + (offset ^ size);
+    const next = load<u32>(free);
+    const prev = load<u32>(free, 4);
+    store<u32>(prev ? prev : heapBase + (order << 2) + HEADS_OFFSET, next);
+    if (next) store<u32>(next, prev, 4);
+    if (!(prev | next)) {
+      store<u32>(heapBase, load<u32>(heapBase, FREE_MASK_OFFSET) ^ (1 << order), FREE_MASK_OFFSET);
+    }
+    node = (node & buddy) | (1 << order);
     offset &= ~size;
     order++;
   }
-  push(treeBase + offset, order);
-}
-
-export function reset_memory(): void {
-  // The free mask and every list head.
-  memory.fill(heapBase + FREE_MASK_OFFSET, 0, STATE_SIZE - FREE_MASK_OFFSET);
-  // No old bits to copy: 0 bytes, from any address in memory.
-  plant(firstRootOrder(), heapBase, 0, startOffset);
-}
-
-/**
- * The order of a new heap's tree: the smallest that holds the state and the bitmap. The bitmap of a tree of order r is
- * a block of b = 16 << (r - 6) bytes, the first from `start`, and the tree holds it when start - T <= 63 b: so b is
- * the smallest power of two from 16 that is at least (start - T) / 63.
- */
-function firstRootOrder(): u32 {
-  return orderFor((startOffset + 62) / 63) + BITMAP_BELOW_ROOT;
-}
-
-/** The order of the smallest block that holds `size` bytes. */
-function orderFor(size: u32): u32 {
-  return size <= 16 ? 0 : 28 - clz(size - 1);
-}
-
-/** The number of the node of `order` at `offset` from T. */
-function nodeAt(offset: u32, order: u32): u32 {
-  return (offset >>> 3) + (1 << order) - 1;
-}
-
-/** The address of the bitmap word that holds the bit of `node`: bit `node & 31` of it, as a shift by `node` takes. */
-function wordOf(node: u32): u32 {
-  return load<u32>(heapBase, BITMAP_OFFSET) + ((node >>> 5) << 2);
-}
-
-/** The bit of the node of `order` at `offset`, as it was before `value` (0 or 1) replaced it, unless it is READ. */
-function bitAt(offset: u32, order: u32, value: i32): u32 {
-  const node = nodeAt(offset, order);
-  const word = wordOf(node);
-  const bits = load<u32>(word);
-  const old = (bits >>> node) & 1;
-  if (value !== READ) store<u32>(word, bits ^ ((old ^ value) << node));
-  return old;
-}
-
-function push(block: u32, order: u32): void {
+  // The free block goes first on its list.
+  const free = treeBase + offset;
   const head = heapBase + (order << 2);
   const next = load<u32>(head, HEADS_OFFSET);
-  // The new first block: the old one next, nothing before.
-  store<u64>(block, next);
-  if (next !== 0) store<u32>(next, block, 4);
-  store<u32>(head, block, HEADS_OFFSET);
+  store<u64>(free, next);
+  if (next) store<u32>(next, free, 4);
+  store<u32>(head, free, HEADS_OFFSET);
   store<u32>(heapBase, load<u32>(heapBase, FREE_MASK_OFFSET) | (1 << order), FREE_MASK_OFFSET);
 }
 
-function unlink(block: u32, order: u32): void {
-  const next = load<u32>(block);
-  const prev = load<u32>(block, 4);
-  // The first block is linked from the list's head.
-  store<u32>(prev ? prev : heapBase + (order << 2) + HEADS_OFFSET, next);
-  if (next !== 0) store<u32>(next, prev, 4);
-  // A list left empty clears its bit of the free mask.
-  if (!(prev | next)) {
-    store<u32>(heapBase, load<u32>(heapBase, FREE_MASK_OFFSET) & ~(1 << order), FREE_MASK_OFFSET);
-  }
+export function reset_memory(): void {
+  // The smallest tree that holds the state and the bitmap. The bitmap of a tree of order r is a block of
+  // b = 16 << (r - 6) bytes, the first from `start`, and the tree holds it when start - T <= 63 b: so b is the smallest
+  // power of two from 16 that is at least (start - T) / 63, and 2^(r - 2) the smallest power of two above
+  // (start - T - 1) / 63 and 15. No old bits to copy: 0 bytes, from any address in memory.
+  plant(34 - clz(((startOffset - 1) / 63) | 15), heapBase, 0, startOffset);
+}
+
+/** Sets the bit of the node of `order` at `block`. */
+function setBit(block: u32, order: u32): void {
+  const node = ((block - treeBase) >>> 3) + (1 << order) - 1;
+  const word = load<u32>(heapBase, BITMAP_OFFSET) + ((node >>> 5) << 2);
+  store<u32>(word, load<u32>(word) | (1 << node));
 }
 
 /**
@@ -212,7 +194,6 @@ function growFor(wanted: u32): void {
     trap.trap_code = trap.OUT_OF_MEMORY;
     unreachable();
   }
-  ensureMemory(treeBase, 16 << newRootOrder);
   const oldBitmap = load<u32>(heapBase, BITMAP_OFFSET);
   plant(newRootOrder, oldBitmap, 1 << (rootOrder - 2), 16 << rootOrder);
   free_memory(oldBitmap);
@@ -220,10 +201,14 @@ function growFor(wanted: u32): void {
 
 /**
  * Makes the tree of `rootOrder` whose first `kept` bytes are taken: by the state and the blocks below `start` in a new
- * tree, by the old tree in a grown one. Its bitmap is the first block of its size from there. Node numbers do not
- * change as the tree grows, so the old tree's bits, `oldSize` bytes at `oldBitmap`, begin the new bitmap.
+ * tree, by the old tree in a grown one. The memory grows to hold the tree first (a heap's memory holds its first tree
+ * already, unless the heap is new). Its bitmap is the first block of its size from there. Node numbers do not change
+ * as the tree grows, so the old tree's bits, `oldSize` bytes at `oldBitmap`, begin the new bitmap.
  */
 function plant(rootOrder: u32, oldBitmap: u32, oldSize: u32, kept: u32): void {
+  ensureMemory(treeBase, 16 << rootOrder);
+  // A new tree, with no old bits, begins with no free blocks: the free mask and every list head are 0.
+  memory.fill(heapBase + FREE_MASK_OFFSET, 0, oldSize ? 0 : STATE_SIZE - FREE_MASK_OFFSET);
   const bitmapSize: u32 = 1 << (rootOrder - 2);
   const bitmap = treeBase + ((kept + bitmapSize - 1) & -bitmapSize);
   memory.fill(bitmap, 0, bitmapSize);
@@ -231,26 +216,31 @@ function plant(rootOrder: u32, oldBitmap: u32, oldSize: u32, kept: u32): void {
   store<u32>(heapBase, rootOrder, ROOT_ORDER_OFFSET);
   store<u32>(heapBase, bitmap, BITMAP_OFFSET);
   laidOut = treeBase + kept;
+  setBit(treeBase, rootOrder);
   layOut(treeBase, rootOrder);
 }
 
 /**
- * Builds the node at `block` of `order` and the nodes below it. Nodes wholly below `laidOut` and the bitmap's node are
- * used blocks (in a grown tree, the one such node is the old tree: split, its bit set already, and left as it is);
- * nodes clear of both are free blocks; the rest are split. The bits of new nodes are 0 to begin with. Right halves go
- * on the free lists first, so each list starts at its lowest block.
+ * Builds the node at `block` of `order`, whose bit is set, and the nodes below it. Nodes wholly below `laidOut` and the
+ * bitmap's node are used blocks (in a grown tree, the one such node is the old tree: split, and left as it is); nodes
+ * clear of both are free blocks, which are freed; the rest are split. The bits of new nodes are 0 to begin with. A
+ * split node sets the bits of both its halves before building them, so that a free half finds its buddy used and is
+ * not merged with it. Right halves go on the free lists first, so each list starts at its lowest block.
  */
 function layOut(block: u32, order: u32): void {
   const size: u32 = 16 << order;
   const bitmap = load<u32>(heapBase, BITMAP_OFFSET);
-  // Only the nodes on the way to the bitmap are visited, so a node that does not hold it is clear of it.
+  // No node inside the bitmap is visited, so a node that does not hold the bitmap's first byte is clear of it.
   if ((block >= laidOut) & (bitmap - block >= size)) {
-    push(block, order);
+    free_memory(block);
     return;
   }
-  bitAt(block - treeBase, order, 1);
   const isBitmap = (block === bitmap) & (order + BITMAP_BELOW_ROOT === load<u32>(heapBase, ROOT_ORDER_OFFSET));
   if ((block + size <= laidOut) | isBitmap) return;
-  layOut(block + size / 2, order - 1);
-  layOut(block, order - 1);
+  const right = block + size / 2;
+  order--;
+  setBit(block, order);
+  setBit(right, order);
+  layOut(right, order);
+  layOut(block, order);
 }
