@@ -14,7 +14,7 @@
  *   trap_code                       a global: why the last refused call trapped (see shared/trap.ts)
  *
  * Resizing and aligned allocation are left to the TypeScript build, which the loader attaches to the same heap, as are
- * checks, statistics and walks: `reallocate_memory` alone would add a fifth to the module, past its size budget.
+ * checks, statistics and walks: `reallocate_memory` alone would add a third to the module, past its size budget.
  *
  * The code is shaped by that budget and by the price of a call. V8 in Node 20 does not inline one WebAssembly
  * function into another, and each call costs a few nanoseconds where a whole free and allocation take some forty, so
