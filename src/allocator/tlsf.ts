@@ -131,19 +131,30 @@ const HEADS_WORD = SL_MAPS_WORD + FL_COUNT;
 /** Bytes of control structure; the first block's header follows at an address 4 past a multiple of 8. */
 export const TLSF_CONTROL_SIZE = 4 * (HEADS_WORD + LIST_COUNT);
 
-/** The block size a request of `size` bytes gets: header added, rounded to 8, then up to a class's lower bound. */
+/**
+ * The block size a request of `size` bytes gets: header added, rounded to 8, then up to the lower bound of the class at
+ * or above it, so that every block of that class holds it, and up to the smallest block. With `last` the request and
+ * its header less one, that bound is the first multiple of the step of `last`'s class above `last`: its list is the one
+ * after `last`'s. The step is at least 8, so the rounding to 8 comes with it; where the rounding reaches the next power
+ * of two, whose step is twice as large, both steps divide the bound. (allocate writes this out, see there.)
+ */
 function blockSizeFor(size: number): number {
-  return roundUpToClass((size + BLOCK_OVERHEAD + ALIGNMENT - 1) & -ALIGNMENT);
+  const last = size + BLOCK_OVERHEAD - 1;
+  return Math.max((last | ((1 << classShift(last)) - 1)) + 1, MIN_BLOCK);
+}
+
+/** Rounds a block size (a multiple of 8 below 2^31) up to the lower bound of the class at or above it. */
+function roundUpToClass(size: number): number {
+  return blockSizeFor(size - BLOCK_OVERHEAD);
 }
 
 /**
- * Rounds a block size (a multiple of 8 below 2^31) up to the lower bound of the class at or above it, so that every
- * block of that class holds it, and up to the smallest block. `size | LINEAR_LIMIT` has the power of two of `size`, or
- * that of LINEAR_LIMIT below it, where classes step by 8: no branch on the size, whose outcome no processor predicts.
+ * The log2 of the step between the classes around `size`, below 2^31: its power of two less SL_BITS, and 3 below
+ * LINEAR_LIMIT, where classes step by 8. `size | LINEAR_LIMIT` gives that power without a branch on the size, whose
+ * outcome no processor predicts.
  */
-function roundUpToClass(size: number): number {
-  const step = (1 << (31 - Math.clz32(size | LINEAR_LIMIT) - SL_BITS)) - 1;
-  return Math.max((size + step) & ~step, MIN_BLOCK);
+function classShift(size: number): number {
+  return 31 - Math.clz32(size | LINEAR_LIMIT) - SL_BITS;
 }
 
 /**
@@ -182,12 +193,11 @@ function sizeOf(header: number): number {
  */
 
 /**
- * The smallest non-empty list whose blocks all hold `blockSize` bytes (a class's lower bound), or -1 if none: a list of
- * the same first level, or else the first list of the next non-empty first level. Which of the two it is goes through
- * masks rather than a branch, as it depends on sizes no processor predicts.
+ * The smallest non-empty list from `list` up, whose blocks all hold the sizes of `list`'s class, or -1 if none: a list
+ * of the same first level, or else the first list of the next non-empty first level. Which of the two it is goes
+ * through masks rather than a branch, as it depends on sizes no processor predicts.
  */
-function findList(u32: Uint32Array, base: number, blockSize: number): number {
-  const list = listOf(blockSize);
+function findList(u32: Uint32Array, base: number, list: number): number {
   const firstLevel = list >>> SL_BITS;
   const sameLevel = u32[base + SL_MAPS_WORD + firstLevel] & (-1 << (list & (SL_COUNT - 1)));
   const levelsAbove = u32[base + FL_MAP_WORD] & (-2 << firstLevel);
@@ -338,9 +348,15 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
   allocate(size: number, align: number = ALIGNMENT): number {
     if (size >>> 0 !== size || size > MAX_ALLOCATION) requireSize(size, "allocate");
     if (align !== ALIGNMENT) return this.allocateAligned(size, align);
-    const blockSize = blockSizeFor(size);
+    // blockSizeFor written out, with one class shift for the block size and for the list to search from: the list of
+    // the class after that of `last` (see listOf; the smallest requests, raised to the smallest block, search from
+    // list 1 rather than 2, which finds the same, as no block is that small). Written out without calls, it leaves
+    // room in V8's inlining budget for more of the path (markEmpty) where a caller inlines allocate: 7% on the ring.
+    const last = size + BLOCK_OVERHEAD - 1;
+    const shift = 31 - Math.clz32(last | LINEAR_LIMIT) - SL_BITS;
+    const blockSize = Math.max((last | ((1 << shift) - 1)) + 1, MIN_BLOCK);
     const u32 = this.memory.u32;
-    const list = findList(u32, this.base, blockSize);
+    const list = findList(u32, this.base, ((shift + SL_BITS - LINEAR_BITS) << SL_BITS) + (last >>> shift) + 1);
     if (list < 0) return this.allocateAfterGrowth(size, blockSize);
     const block = takeFirst(u32, this.base, list);
     occupy(u32, this.base, block, u32[block >>> 2] - FREE, blockSize, 0);
@@ -586,7 +602,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     const blockSize = blockSizeFor(size);
     let u32 = this.memory.u32;
     // The block an unaligned request would get may well leave room for the gap: try it first.
-    let list = findList(u32, base, blockSize);
+    let list = findList(u32, base, listOf(blockSize));
     if (list >= 0) {
       const block = u32[base + HEADS_WORD + list];
       if (alignmentGap(block, align) + blockSize > u32[block >>> 2] - FREE) list = -1;
@@ -594,11 +610,11 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     if (list < 0) {
       // Every block of this class has room for the largest gap, align + 8.
       const searchSize = roundUpToClass(blockSize + align + ALIGNMENT);
-      list = findList(u32, base, searchSize);
+      list = findList(u32, base, listOf(searchSize));
       if (list < 0) {
         this.grow(u32, searchSize, `allocate(${size}, ${align})`);
         u32 = this.memory.u32;
-        list = findList(u32, base, searchSize);
+        list = findList(u32, base, listOf(searchSize));
       }
     }
     let block = takeFirst(u32, base, list);
@@ -621,7 +637,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
   private allocateAfterGrowth(size: number, blockSize: number): number {
     this.grow(this.memory.u32, blockSize, `allocate(${size})`);
     const u32 = this.memory.u32;
-    const block = takeFirst(u32, this.base, findList(u32, this.base, blockSize));
+    const block = takeFirst(u32, this.base, findList(u32, this.base, listOf(blockSize)));
     occupy(u32, this.base, block, u32[block >>> 2] - FREE, blockSize, 0);
     return block + BLOCK_OVERHEAD;
   }
