@@ -65,38 +65,36 @@ class Alternating extends AllocatorBase {
 }
 
 describe.each(MODULE_CASES)("one $name heap shared by both builds", (moduleCase) => {
-  it("is used, freed and reset by WebAssembly after TypeScript made it, and checked by both", async () => {
-    const memory = LinearMemory.create();
-    const typescript = moduleCase.typescript(memory, { heapBase: HEAP_BASE });
-    const first = typescript.allocate(24);
-    const second = typescript.allocate(100);
-    const wasm = await loadAllocator.attach(moduleCase.name, memory, HEAP_BASE);
-    const third = wasm.allocate(40);
-    expect([first, second]).not.toContain(third);
-    wasm.free(first);
-    typescript.free(third);
-    wasm.check();
-    typescript.check();
-    wasm.reset();
-    typescript.check();
-    expect(typescript.allocate(24)).toBe(first);
-  });
+  /** The two builds, each able to make a heap in a memory or to attach to one already there. */
+  const typescript = {
+    name: "TypeScript",
+    make: async (memory: LinearMemory): Promise<Allocator> => moduleCase.typescript(memory, { heapBase: HEAP_BASE }),
+    attach: async (memory: LinearMemory): Promise<Allocator> => moduleCase.typescript.attach(memory, HEAP_BASE),
+  };
+  const webAssembly = {
+    name: "WebAssembly",
+    make: (memory: LinearMemory): Promise<Allocator> => loadAllocator(moduleCase.name, memory, { heapBase: HEAP_BASE }),
+    attach: (memory: LinearMemory): Promise<Allocator> => loadAllocator.attach(moduleCase.name, memory, HEAP_BASE),
+  };
 
-  it("is used, freed and reset by TypeScript after WebAssembly made it, and checked by both", async () => {
+  it.each([
+    { maker: typescript, user: webAssembly },
+    { maker: webAssembly, user: typescript },
+  ])("is used, freed and reset by $user.name after $maker.name made it, and checked by both", async (builds) => {
     const memory = LinearMemory.create();
-    const wasm = await loadAllocator(moduleCase.name, memory, { heapBase: HEAP_BASE });
-    const first = wasm.allocate(24);
-    const second = wasm.allocate(100);
-    const typescript = moduleCase.typescript.attach(memory, HEAP_BASE);
-    const third = typescript.allocate(40);
+    const maker = await builds.maker.make(memory);
+    const first = maker.allocate(24);
+    const second = maker.allocate(100);
+    const user = await builds.user.attach(memory);
+    const third = user.allocate(40);
     expect([first, second]).not.toContain(third);
-    typescript.free(first);
-    wasm.free(third);
-    typescript.check();
-    wasm.check();
-    typescript.reset();
-    wasm.check();
-    expect(wasm.allocate(24)).toBe(first);
+    user.free(first);
+    maker.free(third);
+    user.check();
+    maker.check();
+    user.reset();
+    maker.check();
+    expect(maker.allocate(24)).toBe(first);
   });
 
   it("behaves, call by call and byte by byte, as a heap used by TypeScript alone", async () => {
