@@ -33,10 +33,11 @@ import { ALIGNMENT, alignUp, invalidPointer, requireAlignment, requireSize } fro
 
 export const ARENA_MAGIC = magicNumber("ARN1");
 
-const TOP_OFFSET = HEADER_SIZE;
-const BLOCKS_OFFSET = HEADER_SIZE + 4;
+/** Where each part of the state lives, in bytes from heapBase. */
+export const TOP_OFFSET = HEADER_SIZE;
+export const BLOCKS_OFFSET = TOP_OFFSET + 4;
 /** Bytes of state before the first block. */
-export const ARENA_STATE_SIZE = HEADER_SIZE + 8;
+export const ARENA_STATE_SIZE = BLOCKS_OFFSET + 4;
 
 export class ArenaAllocator extends AllocatorBase {
   readonly name = "arena";
