@@ -12,25 +12,20 @@
  *   reset_memory()                    frees every block
  *   trap_code                         a global: why the last refused call trapped (see shared/trap.ts)
  */
+import { ARENA_MAGIC, ARENA_STATE_SIZE, BLOCKS_OFFSET, TOP_OFFSET } from "./generated/arena";
 import { ensureMemory } from "./shared/growth";
 import { ALIGNMENT, blockSize, requireSize } from "./shared/size";
 import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
 
-/** "ARN1" in little-endian bytes, with the lock word after it released: the first 8 bytes of every arena. */
-const ARENA_HEADER: u64 = 0x314e5241;
-const TOP_OFFSET = 8;
-const BLOCKS_OFFSET = 12;
-/** Bytes of state before the first block. */
-const STATE_SIZE: u32 = 16;
-
 /** The heap this instance works on. */
 let heapBase: u32 = 0;
 
 export function init(base: u32): void {
-  ensureMemory(base, STATE_SIZE);
-  store<u64>(base, ARENA_HEADER);
+  ensureMemory(base, ARENA_STATE_SIZE);
+  // The magic, and the lock word after it released.
+  store<u64>(base, ARENA_MAGIC);
   heapBase = base;
   reset_memory();
 }
@@ -49,7 +44,7 @@ export function allocate_memory(size: u32): u32 {
 
 export function free_memory(ptr: u32): void {
   if (ptr) {
-    const start = heapBase + STATE_SIZE;
+    const start = heapBase + ARENA_STATE_SIZE;
     // A pointer below the first block wraps around in `ptr - start`, so one unsigned comparison finds it too.
     const outside = ptr - start >= load<u32>(heapBase, TOP_OFFSET) - start;
     if ((ptr & (ALIGNMENT - 1)) | <u32>outside) {
@@ -61,5 +56,5 @@ export function free_memory(ptr: u32): void {
 
 export function reset_memory(): void {
   // top back to the first block and the block count to 0, in one 8-byte store.
-  store<u64>(heapBase, heapBase + STATE_SIZE, TOP_OFFSET);
+  store<u64>(heapBase, heapBase + ARENA_STATE_SIZE, TOP_OFFSET);
 }

@@ -23,31 +23,33 @@
  * set the block's bit. The rare work goes through free_memory rather than functions of its own: the right halves of a
  * split block, the free blocks of a new or grown tree and the bitmap's old block go on their lists by being freed.
  */
+import {
+  BITMAP_BELOW_ROOT,
+  BITMAP_OFFSET,
+  BUDDY_MAGIC,
+  BUDDY_STATE_SIZE,
+  FREE_MASK_OFFSET,
+  HEADS_OFFSET,
+  MAX_BLOCK_ORDER,
+  MAX_ROOT_ORDER,
+  MIN_BLOCK_BITS,
+  MIN_BLOCK_SIZE,
+  NEXT_OFFSET,
+  NODE_UNIT_BITS,
+  PREV_OFFSET,
+  ROOT_ORDER_OFFSET,
+  TREE_ALIGNMENT,
+} from "./generated/buddy";
 import { ensureMemory } from "./shared/growth";
 import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
 
-/** "BDY1" in little-endian bytes, with the lock word after it released: the first 8 bytes of every buddy heap. */
-const BUDDY_HEADER: u64 = 0x31594442;
-const ROOT_ORDER_OFFSET = 8;
-const BITMAP_OFFSET = 12;
-const FREE_MASK_OFFSET = 16;
-const HEADS_OFFSET = 20;
-/** Bytes of state at heapBase: the header, the root order, the bitmap's address, the free mask and 27 list heads. */
-const STATE_SIZE: u32 = 128;
-/** The order of the largest block: 1 GiB. */
-const MAX_BLOCK_ORDER: u32 = 26;
-/** The order of the largest tree: 2 GiB. */
-const MAX_ROOT_ORDER: u32 = 27;
-/** The bitmap, a 64th of the tree, is a block this many orders below the root. */
-const BITMAP_BELOW_ROOT: u32 = 6;
-
 /** The heap this instance works on. */
 let heapBase: u32 = 0;
 /** T: where the tree begins, heapBase rounded down to 64 KiB. */
 let treeBase: u32 = 0;
-/** `start`, the first block, as an offset from T: heapBase + STATE_SIZE rounded up to 16. */
+/** `start`, the first block, as an offset from T: heapBase + BUDDY_STATE_SIZE rounded up to 16. */
 let startOffset: u32 = 0;
 /**
  * Where `layOut` may begin to lay out free blocks: `start` in a new tree, the end of the old tree in a grown one, the
@@ -59,21 +61,22 @@ export function init(base: u32): void {
   attach(base);
   // Growing the memory comes first, so the header is written last.
   reset_memory();
-  store<u64>(base, BUDDY_HEADER);
+  // The magic, and the lock word after it released.
+  store<u64>(base, BUDDY_MAGIC);
 }
 
 export function attach(base: u32): void {
   heapBase = base;
-  treeBase = base & ~0xffff;
+  treeBase = base & ~(TREE_ALIGNMENT - 1);
   // From the offset in its 64 KiB, so that a heap base too close to 2^32 for a heap gives a tree that does not fit,
   // rather than one that wraps around.
-  startOffset = (base - treeBase + STATE_SIZE + 15) & ~15;
+  startOffset = (base - treeBase + BUDDY_STATE_SIZE + MIN_BLOCK_SIZE - 1) & ~(MIN_BLOCK_SIZE - 1);
 }
 
 export function allocate_memory(size: u32): u32 {
   // The order of the smallest block that holds `size` bytes. A size above 1 GiB, the largest block, gives a larger
   // order, which is checked in fewer bytes than the size.
-  const order: u32 = size <= 16 ? 0 : 28 - clz(size - 1);
+  const order: u32 = size <= MIN_BLOCK_SIZE ? 0 : 32 - MIN_BLOCK_BITS - clz(size - 1);
   if (order > MAX_BLOCK_ORDER) {
     trap.trap_code = trap.INVALID_SIZE;
     unreachable();
@@ -84,15 +87,15 @@ export function allocate_memory(size: u32): u32 {
   // The first block of that order leaves its list, whose next block, if any, becomes the first.
   const head = heapBase + (from << 2);
   const block = load<u32>(head, HEADS_OFFSET);
-  const next = load<u32>(block);
+  const next = load<u32>(block, NEXT_OFFSET);
   store<u32>(head, next, HEADS_OFFSET);
-  if (next) store<u32>(next, 0, 4);
+  if (next) store<u32>(next, 0, PREV_OFFSET);
   else store<u32>(heapBase, load<u32>(heapBase, FREE_MASK_OFFSET) ^ (1 << from), FREE_MASK_OFFSET);
   setBit(block, from);
   // A larger block is split down to the order wanted: it is laid out like a tree whose first block is kept, which
   // frees the right half at each order.
   if (from !== order) {
-    laidOut = block + (16 << order);
+    laidOut = block + (MIN_BLOCK_SIZE << order);
     layOut(block, from);
   }
   return block;
@@ -105,15 +108,19 @@ export function free_memory(ptr: u32): void {
   // Below `start`, not a multiple of 16 or past the tree (so is a pointer below T, whose offset wraps around), or the
   // bitmap's own block. Rotated, the offset of a multiple of 16 inside the tree is its number of 16-byte units, below
   // 2^rootOrder; any other offset has a bit set from bit 28 up, or below it but past the tree.
-  if ((offset < startOffset) | (rotr(offset, 4) >>> load<u32>(heapBase, ROOT_ORDER_OFFSET)) | (ptr === bitmap)) {
+  if (
+    (offset < startOffset) |
+    (rotr(offset, MIN_BLOCK_BITS) >>> load<u32>(heapBase, ROOT_ORDER_OFFSET)) |
+    (ptr === bitmap)
+  ) {
     trap.trap_code = trap.INVALID_POINTER;
     unreachable();
   }
   // Below a block every bit is 0, so the block at ptr, if there is one, is the smallest node that starts at ptr and
   // has its bit set. The node of order k starts at ptr when bit k + 3 of the offset is clear, and the bits below it.
   let order: u32 = 0;
-  let node = offset >>> 3;
-  while (!(offset & (8 << order)) && !((load<u32>(bitmap + ((node >>> 5) << 2)) >>> node) & 1)) {
+  let node = offset >>> NODE_UNIT_BITS;
+  while (!(offset & ((1 << NODE_UNIT_BITS) << order)) && !((load<u32>(bitmap + ((node >>> 5) << 2)) >>> node) & 1)) {
     node += 1 << order;
     order++;
   }
@@ -121,7 +128,7 @@ export function free_memory(ptr: u32): void {
   // right child, `node + 2^(order-1)`, has its bit set: then the left child, at ptr, is a free block. Without a node
   // found (`past`), the largest node at ptr, of order - 1, is a right child with its bit clear, and a free block when
   // its left sibling, `node - 3 * 2^(order-1)`, has its bit set. Either bit set means a block already free.
-  const past = offset & (8 << order);
+  const past = offset & ((1 << NODE_UNIT_BITS) << order);
   let alreadyFree: u32 = 0;
   if (order) {
     const other = node + ((past ? -3 : 1) << (order - 1));
@@ -141,13 +148,13 @@ export function free_memory(ptr: u32): void {
     store<u32>(word, load<u32>(word) ^ (1 << node));
     const buddy = node ^ (2 << order);
     if ((load<u32>(bitmap + ((buddy >>> 5) << 2)) >>> buddy) & 1) break;
-    const size: u32 = 16 << order;
+    const size: u32 = MIN_BLOCK_SIZE << order;
     // The buddy leaves its list.
     const free = treeBase + (offset ^ size);
-    const next = load<u32>(free);
-    const prev = load<u32>(free, 4);
-    store<u32>(prev ? prev : heapBase + (order << 2) + HEADS_OFFSET, next);
-    if (next) store<u32>(next, prev, 4);
+    const next = load<u32>(free, NEXT_OFFSET);
+    const prev = load<u32>(free, PREV_OFFSET);
+    store<u32>(prev ? prev + NEXT_OFFSET : heapBase + (order << 2) + HEADS_OFFSET, next);
+    if (next) store<u32>(next, prev, PREV_OFFSET);
     if (!(prev | next)) {
       store<u32>(heapBase, load<u32>(heapBase, FREE_MASK_OFFSET) ^ (1 << order), FREE_MASK_OFFSET);
     }
@@ -159,8 +166,9 @@ export function free_memory(ptr: u32): void {
   const free = treeBase + offset;
   const head = heapBase + (order << 2);
   const next = load<u32>(head, HEADS_OFFSET);
-  store<u64>(free, next);
-  if (next) store<u32>(next, free, 4);
+  // The next link, and a previous link of 0, in one store.
+  store<u64>(free, next, NEXT_OFFSET);
+  if (next) store<u32>(next, free, PREV_OFFSET);
   store<u32>(head, free, HEADS_OFFSET);
   store<u32>(heapBase, load<u32>(heapBase, FREE_MASK_OFFSET) | (1 << order), FREE_MASK_OFFSET);
 }
@@ -168,14 +176,16 @@ export function free_memory(ptr: u32): void {
 export function reset_memory(): void {
   // The smallest tree that holds the state and the bitmap. The bitmap of a tree of order r is a block of
   // b = 16 << (r - 6) bytes, the first from `start`, and the tree holds it when start - T <= 63 b: so b is the smallest
-  // power of two from 16 that is at least (start - T) / 63, and 2^(r - 2) the smallest power of two above
-  // (start - T - 1) / 63 and 15. No old bits to copy: 0 bytes, from any address in memory.
-  plant(34 - clz(((startOffset - 1) / 63) | 15), heapBase, 0, startOffset);
+  // power of two from 16 that is at least (start - T) / 63, which is the smallest power of two above
+  // x = ((start - T - 1) / 63) | 15, 2^(32 - clz(x)), and r = 32 - clz(x) - 4 + 6. No old bits to copy: 0 bytes, from
+  // any address in memory.
+  const belowBitmapSize = ((startOffset - 1) / ((1 << BITMAP_BELOW_ROOT) - 1)) | (MIN_BLOCK_SIZE - 1);
+  plant(32 - clz(belowBitmapSize) - MIN_BLOCK_BITS + BITMAP_BELOW_ROOT, heapBase, 0, startOffset);
 }
 
 /** Sets the bit of the node of `order` at `block`. */
 function setBit(block: u32, order: u32): void {
-  const node = ((block - treeBase) >>> 3) + (1 << order) - 1;
+  const node = ((block - treeBase) >>> NODE_UNIT_BITS) + (1 << order) - 1;
   const word = load<u32>(heapBase, BITMAP_OFFSET) + ((node >>> 5) << 2);
   store<u32>(word, load<u32>(word) | (1 << node));
 }
@@ -195,7 +205,7 @@ function growFor(wanted: u32): void {
     unreachable();
   }
   const oldBitmap = load<u32>(heapBase, BITMAP_OFFSET);
-  plant(newRootOrder, oldBitmap, 1 << (rootOrder - 2), 16 << rootOrder);
+  plant(newRootOrder, oldBitmap, MIN_BLOCK_SIZE << (rootOrder - BITMAP_BELOW_ROOT), MIN_BLOCK_SIZE << rootOrder);
   free_memory(oldBitmap);
 }
 
@@ -206,10 +216,10 @@ function growFor(wanted: u32): void {
  * as the tree grows, so the old tree's bits, `oldSize` bytes at `oldBitmap`, begin the new bitmap.
  */
 function plant(rootOrder: u32, oldBitmap: u32, oldSize: u32, kept: u32): void {
-  ensureMemory(treeBase, 16 << rootOrder);
+  ensureMemory(treeBase, MIN_BLOCK_SIZE << rootOrder);
   // A new tree, with no old bits, begins with no free blocks: the free mask and every list head are 0.
-  memory.fill(heapBase + FREE_MASK_OFFSET, 0, oldSize ? 0 : STATE_SIZE - FREE_MASK_OFFSET);
-  const bitmapSize: u32 = 1 << (rootOrder - 2);
+  memory.fill(heapBase + FREE_MASK_OFFSET, 0, oldSize ? 0 : BUDDY_STATE_SIZE - FREE_MASK_OFFSET);
+  const bitmapSize: u32 = MIN_BLOCK_SIZE << (rootOrder - BITMAP_BELOW_ROOT);
   const bitmap = treeBase + ((kept + bitmapSize - 1) & -bitmapSize);
   memory.fill(bitmap, 0, bitmapSize);
   memory.copy(bitmap, oldBitmap, oldSize);
@@ -228,7 +238,7 @@ function plant(rootOrder: u32, oldBitmap: u32, oldSize: u32, kept: u32): void {
  * not merged with it. Right halves go on the free lists first, so each list starts at its lowest block.
  */
 function layOut(block: u32, order: u32): void {
-  const size: u32 = 16 << order;
+  const size: u32 = MIN_BLOCK_SIZE << order;
   const bitmap = load<u32>(heapBase, BITMAP_OFFSET);
   // No node inside the bitmap is visited, so a node that does not hold the bitmap's first byte is clear of it.
   if ((block >= laidOut) & (bitmap - block >= size)) {

@@ -18,49 +18,48 @@
  * build does them (the loader's allocator hands them to it), as it does checks, statistics and walks, which read the
  * same bytes.
  */
+
+import { PAGE_SIZE } from "./generated/linear-memory";
+import {
+  BACK_LINK_SIZE,
+  BLOCK_OVERHEAD,
+  FL_MAP_OFFSET,
+  FLAG_BITS,
+  FREE,
+  HEADS_OFFSET,
+  LAST_LIST,
+  LINEAR_BITS,
+  LINEAR_LIMIT,
+  MIN_BLOCK,
+  NEXT_OFFSET,
+  PREV_FREE,
+  PREV_OFFSET,
+  SENTINEL,
+  SL_BITS,
+  SL_MAPS_OFFSET,
+  SL_MASK,
+  TAIL_OFFSET,
+  TLSF_CONTROL_SIZE,
+  TLSF_MAGIC,
+} from "./generated/tlsf";
 import { ensureMemory } from "./shared/growth";
-import { requireSize } from "./shared/size";
+import { ALIGNMENT, requireSize } from "./shared/size";
 import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
-
-/** "TLS1" in little-endian bytes, with the lock word after it released: the first 8 bytes of every TLSF heap. */
-const TLSF_HEADER: u64 = 0x31534c54;
-
-/** Header bits, below a size that is a multiple of 8. */
-const FREE: u32 = 1;
-const PREV_FREE: u32 = 2;
-const SENTINEL: u32 = 4;
-const FLAG_BITS: u32 = 7;
-
-/** A used block's header; the smallest block: header, two list links and the back link. */
-const BLOCK_OVERHEAD: u32 = 4;
-const MIN_BLOCK: u32 = 16;
-
-/** 16 second-level classes per first level; below 128 bytes, one class per multiple of 8. */
-const SL_BITS: u32 = 4;
-const LINEAR_LIMIT: u32 = 128;
-/** The last list, 16 f + s for (24, 15), which also takes every free block from 2 GiB up. */
-const LAST_LIST: u32 = 399;
-
-/** The control structure, in bytes from heapBase. */
-const TAIL_OFFSET = 8;
-const FL_MAP_OFFSET = 12;
-const SL_MAPS_OFFSET = 16;
-const HEADS_OFFSET = 116;
-const CONTROL_SIZE: u32 = 1716;
 
 /** The heap this instance works on. */
 let heapBase: u32 = 0;
 
 export function init(base: u32): void {
   // Room for the control structure, the smallest block and the sentinel.
-  ensureMemory(base, CONTROL_SIZE + MIN_BLOCK + BLOCK_OVERHEAD);
-  store<u64>(base, TLSF_HEADER);
+  ensureMemory(base, TLSF_CONTROL_SIZE + MIN_BLOCK + BLOCK_OVERHEAD);
+  // The magic, and the lock word after it released.
+  store<u64>(base, TLSF_MAGIC);
   heapBase = base;
   emptyLists();
   // One free block, from the end of the control structure to that of memory.
-  endHeapAt(base + CONTROL_SIZE);
+  endHeapAt(base + TLSF_CONTROL_SIZE);
 }
 
 export function attach(base: u32): void {
@@ -96,7 +95,7 @@ export function allocate_memory(size: u32): u32 {
  */
 export function reset_memory(): void {
   emptyLists();
-  let start = heapBase + CONTROL_SIZE;
+  let start = heapBase + TLSF_CONTROL_SIZE;
   let block = start;
   let size: u32;
   do {
@@ -131,7 +130,7 @@ function blockSizeAbove(last: u32): u32 {
  */
 function listAbove(last: u32): u32 {
   const shift = 31 - SL_BITS - clz(last | LINEAR_LIMIT);
-  return ((shift - 3) << SL_BITS) + (last >>> shift) + 1;
+  return ((shift + SL_BITS - LINEAR_BITS) << SL_BITS) + (last >>> shift) + 1;
 }
 
 /**
@@ -142,7 +141,7 @@ function listOf(size: u32): u32 {
   // Classes are 2^shift bytes apart, shift being the power of two of `size` (7 below 128) less SL_BITS. `size >>> shift`
   // is then 16 + the second level, or below 128 the linear class, and adding 16 (shift - 3) makes it 16 f + s.
   const shift = 31 - SL_BITS - clz(size | LINEAR_LIMIT);
-  return min(((shift - 3) << SL_BITS) + (size >>> shift), LAST_LIST);
+  return min(((shift + SL_BITS - LINEAR_BITS) << SL_BITS) + (size >>> shift), LAST_LIST);
 }
 
 /**
@@ -151,7 +150,7 @@ function listOf(size: u32): u32 {
  */
 function findBlock(list: u32): u32 {
   let level = list >> SL_BITS;
-  let slMap = load<u32>(heapBase + (level << 2), SL_MAPS_OFFSET) & ((<u32>-1) << (list & 15));
+  let slMap = load<u32>(heapBase + (level << 2), SL_MAPS_OFFSET) & ((<u32>-1) << (list & SL_MASK));
   if (!slMap) {
     const levelsAbove = load<u32>(heapBase, FL_MAP_OFFSET) & (-2 << level);
     if (!levelsAbove) return 0;
@@ -166,17 +165,17 @@ function addFree(block: u32, size: u32): void {
   const head = setHead(size, block);
   store<u32>(block, size | FREE);
   // The links: the old head next, and no previous block.
-  store<u64>(block, <u64>head, 4);
-  store<u32>(block + size - 4, block);
-  if (head) store<u32>(head, block, 8);
+  store<u64>(block, <u64>head, NEXT_OFFSET);
+  store<u32>(block + size - BACK_LINK_SIZE, block);
+  if (head) store<u32>(head, block, PREV_OFFSET);
 }
 
 /** Takes the free block at `block` out of its list, which its header, with the F bit, still names. */
 function unlink(block: u32): void {
-  const next = load<u32>(block, 4);
-  const previous = load<u32>(block, 8);
-  if (next) store<u32>(next, previous, 8);
-  if (previous) store<u32>(previous, next, 4);
+  const next = load<u32>(block, NEXT_OFFSET);
+  const previous = load<u32>(block, PREV_OFFSET);
+  if (next) store<u32>(next, previous, PREV_OFFSET);
+  if (previous) store<u32>(previous, next, NEXT_OFFSET);
   else setHead(load<u32>(block), next);
 }
 
@@ -198,7 +197,7 @@ function setHead(size: u32, head: u32): u32 {
   const firstLevel = list >> SL_BITS;
   const slMapAt = heapBase + (firstLevel << 2);
   const changed = <u32>!first ^ <u32>!head;
-  store<u32>(slMapAt, load<u32>(slMapAt, SL_MAPS_OFFSET) ^ (changed << (list & 15)), SL_MAPS_OFFSET);
+  store<u32>(slMapAt, load<u32>(slMapAt, SL_MAPS_OFFSET) ^ (changed << (list & SL_MASK)), SL_MAPS_OFFSET);
   const flMap = load<u32>(heapBase, FL_MAP_OFFSET) | (1 << firstLevel);
   store<u32>(heapBase, flMap ^ ((<u32>!load<u32>(slMapAt, SL_MAPS_OFFSET)) << firstLevel), FL_MAP_OFFSET);
   return first;
@@ -214,10 +213,10 @@ function setHead(size: u32, head: u32): u32 {
  * bytes before it is refused at once: the TypeScript build refuses it too, when it finds its size does not fit.
  */
 export function free_memory(ptr: u32): void {
-  const first = heapBase + CONTROL_SIZE;
+  const first = heapBase + TLSF_CONTROL_SIZE;
   const room = load<u32>(heapBase, TAIL_OFFSET) - MIN_BLOCK;
   let block = ptr - BLOCK_OVERHEAD;
-  if (!(ptr & 7) && block - first <= room - first) {
+  if (!(ptr & (ALIGNMENT - 1)) && block - first <= room - first) {
     const header = load<u32>(block);
     let size = header & ~FLAG_BITS;
     if (size - MIN_BLOCK <= room - block) {
@@ -234,7 +233,7 @@ export function free_memory(ptr: u32): void {
         if (header & PREV_FREE) {
           // The back link of a free block that ends right here, after the first block's start. A link outside that
           // range reads this block's own header instead, which has P and so fails the test below.
-          left = load<u32>(block - 4);
+          left = load<u32>(block - BACK_LINK_SIZE);
           leftSize = load<u32>(select(left, block, left - first < block - first)) - FREE;
           if ((leftSize & FLAG_BITS) | (leftSize ^ (block - left))) {
             trap.trap_code = trap.INVALID_POINTER;
@@ -279,8 +278,9 @@ function grow(blockSize: u32): u32 {
   const tail = load<u32>(heapBase, TAIL_OFFSET);
   // The block the new memory will end: the first of a new region, or, when the new memory follows the heap, the
   // free last block or one in the old sentinel's place.
-  let block = ((<u32>memory.size()) << 16) + BLOCK_OVERHEAD;
-  if (block === tail + 2 * BLOCK_OVERHEAD) block = load<u32>(tail) & PREV_FREE ? load<u32>(tail - 4) : tail;
+  let block = <u32>memory.size() * PAGE_SIZE + BLOCK_OVERHEAD;
+  if (block === tail + 2 * BLOCK_OVERHEAD)
+    block = load<u32>(tail) & PREV_FREE ? load<u32>(tail - BACK_LINK_SIZE) : tail;
   // As much as the TypeScript build asks for: room for the block and a sentinel, from the free last block or from a
   // new region's first block, which is 8 bytes past the old sentinel.
   ensureMemory(block, blockSize + select(3 * BLOCK_OVERHEAD, BLOCK_OVERHEAD, block === tail));
@@ -293,12 +293,12 @@ function grow(blockSize: u32): u32 {
 
 /** Clears the bitmaps and the list heads. */
 function emptyLists(): void {
-  memory.fill(heapBase + FL_MAP_OFFSET, 0, CONTROL_SIZE - FL_MAP_OFFSET);
+  memory.fill(heapBase + FL_MAP_OFFSET, 0, TLSF_CONTROL_SIZE - FL_MAP_OFFSET);
 }
 
 /** Makes the memory from `block` to its end the heap's free last block, and the sentinel after it the tail. */
 function endHeapAt(block: u32): void {
-  const tail = ((<u32>memory.size()) << 16) - BLOCK_OVERHEAD;
+  const tail = <u32>memory.size() * PAGE_SIZE - BLOCK_OVERHEAD;
   addFree(block, tail - block);
   store<u32>(tail, SENTINEL | PREV_FREE);
   store<u32>(heapBase, tail, TAIL_OFFSET);

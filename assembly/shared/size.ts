@@ -1,14 +1,8 @@
 /** The size and alignment rules of src/allocator/size.ts, in WebAssembly. */
+import { ALIGNMENT, MAX_ALIGNMENT, MAX_ALLOCATION } from "../generated/size";
 import * as trap from "./trap";
 
-/** The alignment of every block. */
-export const ALIGNMENT: u32 = 8;
-
-/** The largest size one block may have: 1 GiB. */
-export const MAX_ALLOCATION: u32 = 0x4000_0000;
-
-/** The largest extra alignment: one page. */
-export const MAX_ALIGNMENT: u32 = 0x1_0000;
+export { ALIGNMENT };
 
 export function requireSize(size: u32): void {
   if (size > MAX_ALLOCATION) {
