@@ -65,10 +65,9 @@
  * blocks are never neighbours: they merge when the second is freed. A free block goes to the head of its list, and
  * an allocation takes the head of the list it finds, splitting off what it does not need as a new free block.
  *
- * Aligned blocks. `allocate(size, align)` first tries the block an unaligned request would get, and otherwise asks for
- * a class with room for the largest gap before an aligned pointer. The gap before the block becomes a free block of
- * its own (so a gap of 8, too small for one, is widened by `align`), and what the block does not need after it is
- * split off as usual: nothing is held beyond the block itself.
+ * Aligned blocks. `allocate(size, align)` asks for a class with room for the largest gap before an aligned pointer.
+ * The gap before the block becomes a free block of its own (so a gap of 8, too small for one, is widened by `align`),
+ * and what the block does not need after it is split off as usual: nothing is held beyond the block itself.
  *
  * Regions. The heap owns the memory from the end of the control structure to the end of memory when it is created,
  * and what it grows later. Each stretch of memory it owns is a region, tiled by blocks and closed by a sentinel, a
@@ -422,6 +421,10 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     addFree(u32, base, block, size);
   }
 
+  /**
+   * Resizes a block in place when it and a free right neighbour have room, freeing what it does not need of them, and
+   * otherwise moves it: allocates, copies, and frees the old block.
+   */
   reallocate(ptr: number, size: number): number {
     if (ptr === 0) return this.allocate(size);
     requireSize(size, "reallocate");
@@ -429,21 +432,15 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     const base = this.base;
     const blockSize = this.usedBlockSize(u32, ptr, "reallocate");
     const block = ptr - BLOCK_OVERHEAD;
-    const wanted = blockSizeFor(size);
-    if (wanted <= blockSize) {
-      if (blockSize - wanted >= MIN_BLOCK) {
-        // The cut-off end is freed like a block of its own, merging with a free right neighbour.
-        u32[block >>> 2] = wanted | (u32[block >>> 2] & PREV_FREE);
-        u32[(block + wanted) >>> 2] = blockSize - wanted;
-        release(u32, base, block + wanted, blockSize - wanted);
-      }
-      return ptr;
-    }
     const next = block + blockSize;
-    const nextHeader = u32[next >>> 2];
-    if ((nextHeader & FREE) !== 0 && blockSize + sizeOf(nextHeader) >= wanted) {
-      unlink(u32, base, next, nextHeader - FREE);
-      occupy(u32, base, block, blockSize + nextHeader - FREE, wanted, u32[block >>> 2] & PREV_FREE);
+    const nextHeader = u32[next >>> 2] as number;
+    const nextSize = (nextHeader & FREE) !== 0 ? nextHeader - FREE : 0;
+    const wanted = blockSizeFor(size);
+    if (blockSize + nextSize >= wanted) {
+      // The span of the block and its free neighbour is unlisted and marked free to the block after, as occupy needs.
+      if (nextSize !== 0) unlink(u32, base, next, nextSize);
+      else u32[next >>> 2] = nextHeader | PREV_FREE;
+      occupy(u32, base, block, blockSize + nextSize, wanted, (u32[block >>> 2] as number) & PREV_FREE);
       return ptr;
     }
     // Moving: when no block can be had, allocate traps before anything has changed.
@@ -613,29 +610,21 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
 
   /**
    * A block whose pointer is a multiple of `align`. The search asks for room for the worst gap before an aligned
-   * pointer; the gap found becomes a free block of its own, and what is left after the block is freed, so nothing
-   * beyond the alignment's padding is held.
+   * pointer, so that the first block found will do; the gap becomes a free block of its own, and what is left after the
+   * block is freed, so nothing beyond the alignment's padding is held.
    */
   private allocateAligned(size: number, align: number): number {
     requireAlignment(align, "allocate");
     const base = this.base;
     const blockSize = blockSizeFor(size);
     let u32 = this.memory.u32;
-    // The block an unaligned request would get may well leave room for the gap: try it first.
-    let list = findList(u32, base, listOf(blockSize));
-    if (list >= 0) {
-      const block = u32[base + HEADS_WORD + list];
-      if (alignmentGap(block, align) + blockSize > u32[block >>> 2] - FREE) list = -1;
-    }
+    // Every block of this class has room for the largest gap, align + 8.
+    const searchSize = roundUpToClass(blockSize + align + ALIGNMENT);
+    let list = findList(u32, base, listOf(searchSize));
     if (list < 0) {
-      // Every block of this class has room for the largest gap, align + 8.
-      const searchSize = roundUpToClass(blockSize + align + ALIGNMENT);
+      this.grow(u32, searchSize, `allocate(${size}, ${align})`);
+      u32 = this.memory.u32;
       list = findList(u32, base, listOf(searchSize));
-      if (list < 0) {
-        this.grow(u32, searchSize, `allocate(${size}, ${align})`);
-        u32 = this.memory.u32;
-        list = findList(u32, base, listOf(searchSize));
-      }
     }
     let block = takeFirst(u32, base, list);
     let freeSize = u32[block >>> 2] - FREE;
