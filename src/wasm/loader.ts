@@ -8,40 +8,27 @@
  * with the same contract and trap codes as the TypeScript build. The memory must be a `WebAssembly.Memory` (or a
  * `LinearMemory` wrapping one), since the module imports it.
  */
-import {
-  type Allocator,
-  type AllocatorOptions,
-  type BlockAllocator,
-  DEFAULT_HEAP_BASE,
-} from "../allocator/contract.js";
+import { type AllocatorOptions, type BlockAllocator, DEFAULT_HEAP_BASE } from "../allocator/contract.js";
 import { requireHeapBase } from "../allocator/heap-header.js";
 import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
 import { type AllocatorExports, allocatorExports } from "./abi.js";
 import { type AllocatorModuleName, allocatorModule, requireModuleName } from "./modules.js";
 import { translateTrap } from "./traps.js";
-import { type TwinOf, TYPESCRIPT_TWINS } from "./twins.js";
-import { isBlockAllocator, WasmAllocator, WasmBlockAllocator } from "./wasm-allocator.js";
-
-/** What `loadAllocator` gives for a module: a block allocator when its twin is one. */
-export type WasmAllocatorOf<N extends AllocatorModuleName> =
-  TwinOf<N> extends BlockAllocator ? WasmBlockAllocator : WasmAllocator;
+import { TYPESCRIPT_TWINS } from "./twins.js";
+import { WasmAllocator } from "./wasm-allocator.js";
 
 export interface LoadAllocator {
   /** Instantiates the module `name` on `memory` and lays out a new, empty heap at `options.heapBase` (default 8). */
-  <N extends AllocatorModuleName>(
-    name: N,
-    memory: MemorySource,
-    options?: AllocatorOptions,
-  ): Promise<WasmAllocatorOf<N>>;
+  <N extends AllocatorModuleName>(name: N, memory: MemorySource, options?: AllocatorOptions): Promise<WasmAllocator>;
   /** Instantiates the module `name` on `memory`, bound to the heap at `heapBase` as it is, after checking it. */
-  attach<N extends AllocatorModuleName>(name: N, memory: MemorySource, heapBase: number): Promise<WasmAllocatorOf<N>>;
+  attach<N extends AllocatorModuleName>(name: N, memory: MemorySource, heapBase: number): Promise<WasmAllocator>;
 }
 
 async function create<N extends AllocatorModuleName>(
   name: N,
   source: MemorySource,
   options: AllocatorOptions = {},
-): Promise<WasmAllocatorOf<N>> {
+): Promise<WasmAllocator> {
   requireModuleName(name);
   const heapBase = options.heapBase ?? DEFAULT_HEAP_BASE;
   requireHeapBase(heapBase);
@@ -59,7 +46,7 @@ async function attach<N extends AllocatorModuleName>(
   name: N,
   source: MemorySource,
   heapBase: number,
-): Promise<WasmAllocatorOf<N>> {
+): Promise<WasmAllocator> {
   requireModuleName(name);
   requireHeapBase(heapBase);
   const memory = importableMemory(source);
@@ -90,15 +77,12 @@ async function instantiate(
 }
 
 /** The allocator for an instance bound to its heap, with the twin attached to the same heap. */
-function bind<N extends AllocatorModuleName>(
-  name: N,
+function bind(
+  name: AllocatorModuleName,
   memory: LinearMemory,
   heapBase: number,
   exports: AllocatorExports,
-  twin: Allocator,
-): WasmAllocatorOf<N> {
-  const allocator = isBlockAllocator(twin)
-    ? new WasmBlockAllocator(name, memory, heapBase, exports, twin)
-    : new WasmAllocator(name, memory, heapBase, exports, twin);
-  return allocator as WasmAllocatorOf<N>;
+  twin: BlockAllocator,
+): WasmAllocator {
+  return new WasmAllocator(name, memory, heapBase, exports, twin);
 }

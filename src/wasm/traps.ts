@@ -1,7 +1,7 @@
 /**
- * Turns a module's trap into the AllocationTrap the TypeScript build throws for the same call. The module stores the
- * code in its `trap_code` global before it executes `unreachable`; a trap with no code stored is not a refusal but a
- * fault, and passes through as it is.
+ * Turns a module's refusal into the AllocationTrap the TypeScript build throws for the same call. The module stores the
+ * code in its `trap_code` global, then returns 0 (the C family) or executes `unreachable` (the seed's family, and any
+ * pointer that is not a block's); a trap with no code stored is not a refusal but a fault, and passes through as it is.
  */
 import { AllocationTrap, TRAP_CODE_NUMBERS, type TrapCode } from "../allocator/errors.js";
 import { MAX_ALIGNMENT, MAX_ALLOCATION } from "../allocator/size.js";
@@ -31,6 +31,17 @@ export function translateTrap(error: unknown, trapCode: WebAssembly.Global, modu
   if (!(error instanceof WebAssembly.RuntimeError)) return error;
   const code = trapCodeOf(trapCode.value as number);
   if (code === undefined) return error;
+  trapCode.value = 0;
+  return new AllocationTrap(code, `${module} module, ${call}: ${REASONS[code]}`);
+}
+
+/**
+ * The AllocationTrap for a call of the C family that returned 0: the code the module stored. Reading the code sets it
+ * back to 0.
+ */
+export function refusal(trapCode: WebAssembly.Global, module: string, call: string): AllocationTrap {
+  const code = trapCodeOf(trapCode.value as number);
+  if (code === undefined) throw new Error(`${module} module, ${call}: returned 0 without a trap code`);
   trapCode.value = 0;
   return new AllocationTrap(code, `${module} module, ${call}: ${REASONS[code]}`);
 }
