@@ -42,7 +42,7 @@ import {
   TREE_ALIGNMENT,
 } from "./generated/buddy";
 import { ensureMemory } from "./shared/growth";
-import { ALIGNMENT, isAlignment, MAX_ALLOCATION } from "./shared/size";
+import { isAlignment, MAX_ALLOCATION } from "./shared/size";
 import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";

@@ -39,6 +39,7 @@ export {
 } from "./trace/replay.js";
 export { parseTrace, type Trace, TraceFormatError } from "./trace/trace.js";
 export type { AllocatorExports } from "./wasm/abi.js";
+export { type LinkedProgram, type LinkOptions, linkProgram } from "./wasm/link-program.js";
 export { type LoadAllocator, loadAllocator } from "./wasm/loader.js";
 export {
   ALLOCATOR_MODULE_NAMES,

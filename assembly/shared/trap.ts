@@ -9,7 +9,6 @@
 export { DOUBLE_FREE, INVALID_ALIGNMENT, INVALID_POINTER, INVALID_SIZE, OUT_OF_MEMORY } from "../generated/errors";
 
 /** Why the last refused call was refused; 0 until one is. The host may set it back to 0 after reading it. */
-// biome-ignore lint/style/useConst: the modules assign it through their namespace import; a const would be a constant, not the mutable global the host reads.
 export let trap_code: u32 = 0;
 
 /** Refuses a call of the C family: stores why, and returns 0, which is no block's pointer. */

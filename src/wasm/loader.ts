@@ -33,7 +33,20 @@ async function create<N extends AllocatorModuleName>(
   const heapBase = options.heapBase ?? DEFAULT_HEAP_BASE;
   requireHeapBase(heapBase);
   const memory = importableMemory(source);
-  const exports = await instantiate(name, memory);
+  return initHeap(name, memory, await instantiateAllocator(name, memory), heapBase);
+}
+
+/**
+ * Lays out a new heap at `heapBase` with an instance made by instantiateAllocator, and returns it as an allocator: the
+ * last step of loading, which a host that must instantiate other modules first (linkProgram) takes later.
+ */
+export function initHeap(
+  name: AllocatorModuleName,
+  memory: LinearMemory,
+  exports: AllocatorExports,
+  heapBase: number,
+): WasmAllocator {
+  requireHeapBase(heapBase);
   try {
     exports.init(heapBase);
   } catch (error) {
@@ -52,14 +65,15 @@ async function attach<N extends AllocatorModuleName>(
   const memory = importableMemory(source);
   // The twin checks the heap before the module is trusted with it.
   const twin = TYPESCRIPT_TWINS[name].attach(memory, heapBase);
-  const exports = await instantiate(name, memory);
+  const exports = await instantiateAllocator(name, memory);
   exports.attach(heapBase);
   return bind(name, memory, heapBase, exports, twin);
 }
 
 export const loadAllocator: LoadAllocator = Object.assign(create, { attach });
 
-function importableMemory(source: MemorySource): LinearMemory & { memory: WebAssembly.Memory } {
+/** A memory an allocator module can import: a WebAssembly.Memory, wrapped. */
+export function importableMemory(source: MemorySource): LinearMemory & { memory: WebAssembly.Memory } {
   const memory = LinearMemory.wrap(source);
   if (memory.memory === null) {
     throw new TypeError("an allocator module imports its memory: give it a WebAssembly.Memory, not a plain buffer");
@@ -68,7 +82,8 @@ function importableMemory(source: MemorySource): LinearMemory & { memory: WebAss
   return memory as LinearMemory & { memory: WebAssembly.Memory };
 }
 
-async function instantiate(
+/** A new instance of an allocator module on `memory`, before it has a heap. */
+export async function instantiateAllocator(
   name: AllocatorModuleName,
   memory: LinearMemory & { memory: WebAssembly.Memory },
 ): Promise<AllocatorExports> {
