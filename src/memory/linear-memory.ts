@@ -3,9 +3,15 @@
  *
  * The typed views (`u8`, `u16`, `i32`, `u32`, `f32`, `f64`) are always valid. Growing a WebAssembly memory detaches
  * its old `ArrayBuffer` (or, for a shared memory, hands out a new, longer `SharedArrayBuffer`), and a view kept from
- * before silently reads nothing. Each view getter therefore checks, in a single comparison, whether the buffer it
- * was made from is still the memory's current one, and rebuilds all views when it is not. That covers growth made
- * through this object, through any other holder of the same `WebAssembly.Memory`, and from WebAssembly code.
+ * before silently reads nothing, or too little. Each view getter therefore checks whether the buffer it was made from
+ * is still the memory's current one, and rebuilds all views when it is not. That covers growth made through this
+ * object, through any other holder of the same `WebAssembly.Memory`, from WebAssembly code, and from other threads.
+ *
+ * What the check costs depends on the memory. An unshared memory detaches its old buffer, which a single load reveals.
+ * A shared one never detaches, so only asking the memory for its buffer tells whether another thread grew it, which
+ * costs some 30 ns in Node 20; code that knows how far it will reach can hold the views instead (`holdViews`), as the
+ * allocators do under their heap's lock. A growable `SharedArrayBuffer` (or resizable `ArrayBuffer`) needs no check:
+ * views of it follow its length by themselves.
  *
  * Hot loops should read a view once into a local and use it until they next grow the memory.
  */
@@ -33,7 +39,10 @@ export interface WrapOptions {
   maximumPages?: number;
 }
 
-/** Anything `LinearMemory.wrap` accepts. */
+/**
+ * Anything `LinearMemory.wrap` accepts. A `SharedArrayBuffer` made with a `maxByteLength` (or an `ArrayBuffer` made
+ * resizable) is growable; any other buffer has a fixed size.
+ */
 export type MemorySource = LinearMemory | WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer;
 
 type Buffer = ArrayBuffer | SharedArrayBuffer;
@@ -46,6 +55,10 @@ export class LinearMemory {
   /** The page count this memory may not grow beyond. */
   readonly maximumPages: number;
 
+  /** True for a shared WebAssembly.Memory: only asking it for its buffer tells whether it grew. */
+  private readonly growsUnseen: boolean;
+  /** Whether the view getters ask the memory for its buffer now: `growsUnseen`, unless the views are held. */
+  private checksBuffer: boolean;
   private buffer!: Buffer;
   private view8!: Uint8Array;
   private view16!: Uint16Array;
@@ -58,6 +71,8 @@ export class LinearMemory {
     this.memory = memory;
     this.shared = isShared(buffer);
     this.maximumPages = maximumPages;
+    this.growsUnseen = this.shared && memory !== null;
+    this.checksBuffer = this.growsUnseen;
     this.adopt(buffer);
   }
 
@@ -74,8 +89,10 @@ export class LinearMemory {
   }
 
   /**
-   * Wraps an existing memory: a `WebAssembly.Memory` (a module's export, say), or a plain `ArrayBuffer` or
-   * `SharedArrayBuffer`, which has a fixed size and cannot grow. A `LinearMemory` is returned as it is.
+   * Wraps an existing memory: a `WebAssembly.Memory` (a module's export, or one posted by another thread), or an
+   * `ArrayBuffer` or `SharedArrayBuffer`. A plain buffer has a fixed size and cannot grow; a growable one (made with a
+   * `maxByteLength`, its lengths multiples of 8) grows by whole pages up to its maximum. A `LinearMemory` is returned
+   * as it is.
    */
   static wrap(source: MemorySource, options: WrapOptions = {}): LinearMemory {
     if (source instanceof LinearMemory) return source;
@@ -85,7 +102,13 @@ export class LinearMemory {
       return new LinearMemory(source, source.buffer, maximumPages);
     }
     if (source instanceof ArrayBuffer || isShared(source)) {
-      return new LinearMemory(null, source, Math.floor(source.byteLength / PAGE_SIZE));
+      if (isGrowable(source) && (source.byteLength % 8 !== 0 || source.maxByteLength % 8 !== 0)) {
+        throw new RangeError(
+          `a growable buffer's byteLength and maxByteLength must be multiples of 8, got ${source.byteLength} and ` +
+            `${source.maxByteLength}`,
+        );
+      }
+      return new LinearMemory(null, source, Math.min(Math.floor(source.maxByteLength / PAGE_SIZE), MAX_PAGES));
     }
     throw new TypeError("LinearMemory.wrap expects a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer");
   }
@@ -95,9 +118,10 @@ export class LinearMemory {
     return Math.floor(this.byteLength / PAGE_SIZE);
   }
 
-  /** Bytes in the memory now. */
+  /** Bytes in the memory now: always asked of the memory, even while the views are held. */
   get byteLength(): number {
-    return this.u8.length;
+    if (this.growsUnseen || this.view8.length === 0) this.refresh();
+    return this.view8.length;
   }
 
   /**
@@ -109,7 +133,7 @@ export class LinearMemory {
     const before = this.pages;
     if (before + deltaPages > this.maximumPages) return -1;
     if (deltaPages === 0) return before;
-    if (this.memory === null) return -1;
+    if (this.memory === null) return isGrowable(this.buffer) ? growBuffer(this.buffer, deltaPages) : -1;
     try {
       this.memory.grow(deltaPages);
     } catch (error) {
@@ -118,6 +142,23 @@ export class LinearMemory {
     }
     this.refresh();
     return before;
+  }
+
+  /**
+   * Makes the views reach at least `end` bytes, if the memory does, and holds them until `releaseViews()`: the view
+   * getters stop asking a shared memory whether it grew. For code that touches no byte at or beyond `end`, and nothing
+   * beyond the views but memory it grows through `grow()` (which refreshes them) or measures through `byteLength`
+   * (which always asks): an allocator holding its heap's lock, which knows from the heap's state where the heap ends,
+   * and which is the only one to grow the heap. Of no use on an unshared memory, whose views cost nothing to check.
+   */
+  holdViews(end: number): void {
+    if (this.view8.length < end) this.refresh();
+    this.checksBuffer = false;
+  }
+
+  /** Lets the view getters check the memory's buffer again: the end of what `holdViews` began. */
+  releaseViews(): void {
+    this.checksBuffer = this.growsUnseen;
   }
 
   /** All bytes, as unsigned 8-bit integers. */
@@ -157,11 +198,11 @@ export class LinearMemory {
   }
 
   /**
-   * A detached buffer has length 0, which a single load reveals; a shared memory never detaches, so only asking the
-   * memory for its current buffer tells whether it grew.
+   * A detached buffer has length 0, which a single load reveals; a shared WebAssembly.Memory never detaches, so only
+   * asking it for its current buffer tells whether it grew, unless the views are held.
    */
   private isStale(): boolean {
-    return this.view8.length === 0 || this.shared;
+    return this.view8.length === 0 || this.checksBuffer;
   }
 
   /** Rebuilds the views when the memory's buffer is no longer the one they were made from. */
@@ -173,9 +214,18 @@ export class LinearMemory {
   }
 
   private adopt(buffer: Buffer): void {
-    const length = buffer.byteLength;
     this.buffer = buffer;
     this.view8 = new Uint8Array(buffer);
+    if (isGrowable(buffer)) {
+      // Views without a length follow a growable buffer's length.
+      this.view16 = new Uint16Array(buffer);
+      this.viewI32 = new Int32Array(buffer);
+      this.viewU32 = new Uint32Array(buffer);
+      this.viewF32 = new Float32Array(buffer);
+      this.viewF64 = new Float64Array(buffer);
+      return;
+    }
+    const length = buffer.byteLength;
     this.view16 = new Uint16Array(buffer, 0, length >>> 1);
     this.viewI32 = new Int32Array(buffer, 0, length >>> 2);
     this.viewU32 = new Uint32Array(buffer, 0, length >>> 2);
@@ -186,6 +236,32 @@ export class LinearMemory {
 
 function isShared(buffer: unknown): buffer is SharedArrayBuffer {
   return typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer;
+}
+
+/** A SharedArrayBuffer made with a maxByteLength, or a resizable ArrayBuffer. */
+function isGrowable(buffer: Buffer): boolean {
+  return isShared(buffer) ? buffer.growable : buffer.resizable;
+}
+
+/**
+ * Grows a growable buffer by `deltaPages` pages from its whole pages now, as `memory.grow` does: the page count
+ * before, or -1 when it cannot. Another thread may grow a shared buffer at the same moment, and a buffer's `grow`
+ * takes a length, not a delta, so a length that changed under it is read again and tried again.
+ */
+function growBuffer(buffer: Buffer, deltaPages: number): number {
+  for (;;) {
+    const length = buffer.byteLength;
+    const before = Math.floor(length / PAGE_SIZE);
+    const target = (before + deltaPages) * PAGE_SIZE;
+    if (target > buffer.maxByteLength) return -1;
+    try {
+      if (isShared(buffer)) buffer.grow(target);
+      else buffer.resize(target);
+      return before;
+    } catch (error) {
+      if (!(error instanceof RangeError) || buffer.byteLength === length) return -1;
+    }
+  }
 }
 
 function requirePageCount(name: string, value: number): void {

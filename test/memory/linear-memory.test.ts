@@ -158,3 +158,76 @@ describe("LinearMemory.wrap", () => {
     expect(() => LinearMemory.wrap(new Uint8Array(8) as unknown as ArrayBuffer)).toThrow(TypeError);
   });
 });
+
+describe("a shared memory", () => {
+  it("is made with a maximum, and grows as an unshared one does", () => {
+    const memory = LinearMemory.create({ initialPages: 1, maximumPages: 3, shared: true });
+    expect(memory.memory?.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(memory.grow(1)).toBe(1);
+    expect(memory.grow(2)).toBe(-1);
+    expect(memory.byteLength).toBe(2 * PAGE_SIZE);
+  });
+
+  it("wraps a growable SharedArrayBuffer, whose views follow its length, up to its maximum", () => {
+    const buffer = new SharedArrayBuffer(PAGE_SIZE, { maxByteLength: 4 * PAGE_SIZE });
+    const memory = LinearMemory.wrap(buffer);
+    expect(memory.shared).toBe(true);
+    expect(memory.maximumPages).toBe(4);
+    const before = memory.u32;
+    expect(memory.grow(2)).toBe(1);
+    expect(buffer.byteLength).toBe(3 * PAGE_SIZE);
+    expect(before.length).toBe((3 * PAGE_SIZE) / 4); // a view without a length follows the buffer
+    expect(memory.grow(2)).toBe(-1);
+    expect(memory.pages).toBe(3);
+    memory.f64[(3 * PAGE_SIZE) / 8 - 1] = 2.5;
+    expect(new Float64Array(buffer)[(3 * PAGE_SIZE) / 8 - 1]).toBe(2.5);
+  });
+
+  it("sees a growable buffer grown by another holder, in whole pages from its length then", () => {
+    const buffer = new SharedArrayBuffer(PAGE_SIZE + 8, { maxByteLength: 8 * PAGE_SIZE });
+    const first = LinearMemory.wrap(buffer);
+    const second = LinearMemory.wrap(buffer);
+    buffer.grow(2 * PAGE_SIZE);
+    expect(first.byteLength).toBe(2 * PAGE_SIZE);
+    expect(second.grow(1)).toBe(2);
+    expect(first.u8.length).toBe(3 * PAGE_SIZE);
+  });
+
+  it("wraps a resizable ArrayBuffer alike", () => {
+    const buffer = new ArrayBuffer(PAGE_SIZE, { maxByteLength: 2 * PAGE_SIZE });
+    const memory = LinearMemory.wrap(buffer);
+    expect(memory.shared).toBe(false);
+    expect(memory.grow(1)).toBe(1);
+    expect(memory.u16.length).toBe(PAGE_SIZE);
+    expect(memory.grow(1)).toBe(-1);
+  });
+
+  it("refuses a growable buffer whose lengths are not multiples of 8, which its views could not follow", () => {
+    expect(() => LinearMemory.wrap(new SharedArrayBuffer(12, { maxByteLength: PAGE_SIZE }))).toThrow(RangeError);
+    expect(() => LinearMemory.wrap(new ArrayBuffer(8, { maxByteLength: 100 }))).toThrow(/multiples of 8/);
+  });
+
+  it("holds its views until released: the getters stop asking the memory, byteLength does not", () => {
+    const raw = new WebAssembly.Memory({ initial: 1, maximum: 8, shared: true });
+    const memory = LinearMemory.wrap(raw);
+    memory.holdViews(PAGE_SIZE);
+    raw.grow(1); // another thread, say
+    expect(memory.u8.length).toBe(PAGE_SIZE);
+    expect(memory.byteLength).toBe(2 * PAGE_SIZE);
+    memory.releaseViews();
+    raw.grow(1);
+    expect(memory.u32.length).toBe((3 * PAGE_SIZE) / 4);
+  });
+
+  it("refreshes views held short of the end asked for, and on growing through it", () => {
+    const raw = new WebAssembly.Memory({ initial: 1, maximum: 8, shared: true });
+    const memory = LinearMemory.wrap(raw);
+    expect(memory.u8.length).toBe(PAGE_SIZE);
+    raw.grow(1);
+    memory.holdViews(PAGE_SIZE + 1);
+    expect(memory.u8.length).toBe(2 * PAGE_SIZE);
+    expect(memory.grow(1)).toBe(2);
+    expect(memory.f32.length).toBe((3 * PAGE_SIZE) / 4);
+    memory.releaseViews();
+  });
+});
