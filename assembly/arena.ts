@@ -146,15 +146,13 @@ function blockSizeOf(ptr: u32): u32 {
       if (next === top || (load<u32>(next) & ~FLAG_BITS) - ALIGNMENT <= top - next - ALIGNMENT) {
         if (!(word & FLAG_BITS & ~FREED)) {
           if (word & FREED) {
-            trap.trap_code = trap.DOUBLE_FREE;
-            unreachable();
+            trap.Trap.with(trap.DOUBLE_FREE);
           }
           return size;
         }
       }
     }
   }
-  trap.trap_code = trap.INVALID_POINTER;
-  unreachable();
+  trap.Trap.with(trap.INVALID_POINTER);
   return 0;
 }

@@ -216,8 +216,7 @@ function orderOf(ptr: u32): u32 {
     (rotr(offset, MIN_BLOCK_BITS) >>> load<u32>(heapBase, ROOT_ORDER_OFFSET)) |
     (ptr === bitmap)
   ) {
-    trap.trap_code = trap.INVALID_POINTER;
-    unreachable();
+    trap.Trap.with(trap.INVALID_POINTER);
   }
   // Below a block every bit is 0, so the block at ptr, if there is one, is the smallest node that starts at ptr and
   // has its bit set. The node of order k starts at ptr when bit k + 3 of the offset is clear, and the bits below it.
@@ -239,8 +238,7 @@ function orderOf(ptr: u32): u32 {
   }
   if (past | alreadyFree) {
     // DOUBLE_FREE is INVALID_POINTER + 1.
-    trap.trap_code = trap.INVALID_POINTER + alreadyFree;
-    unreachable();
+    trap.Trap.with(trap.INVALID_POINTER + alreadyFree);
   }
   return order;
 }

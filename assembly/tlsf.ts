@@ -350,8 +350,7 @@ function usedBlockSize(ptr: u32): u32 {
     if (size - MIN_BLOCK <= room - block) {
       const kind = header & (FREE | SENTINEL);
       if (kind === FREE) {
-        trap.trap_code = trap.DOUBLE_FREE;
-        unreachable();
+        trap.Trap.with(trap.DOUBLE_FREE);
       }
       if (!(kind | (load<u32>(block + size) & PREV_FREE))) {
         if (!(header & PREV_FREE)) return size;
@@ -363,8 +362,7 @@ function usedBlockSize(ptr: u32): u32 {
       }
     }
   }
-  trap.trap_code = trap.INVALID_POINTER;
-  unreachable();
+  trap.Trap.with(trap.INVALID_POINTER);
   return 0;
 }
 

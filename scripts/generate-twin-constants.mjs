@@ -21,6 +21,7 @@ export const SOURCES = [
   "src/allocator/errors.ts",
   "src/allocator/growth.ts",
   "src/allocator/heap-header.ts",
+  "src/allocator/lock.ts",
   "src/allocator/arena.ts",
   "src/allocator/tlsf.ts",
   "src/allocator/buddy.ts",

@@ -12,6 +12,15 @@ export {
 } from "./allocator/contract.js";
 export { AllocationTrap, HeapCorruptionError, TRAP_CODE_NUMBERS, type TrapCode } from "./allocator/errors.js";
 export { ADDRESS_LIMIT, ensureMemory } from "./allocator/growth.js";
+export {
+  breakLock,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  HeapLock,
+  LOCK_WAITING,
+  type LockOptions,
+  lockHolder,
+  newLockTag,
+} from "./allocator/lock.js";
 export { ALIGNMENT, alignUp, MAX_ALIGNMENT, MAX_ALLOCATION } from "./allocator/size.js";
 export { TLSF_CONTROL_SIZE, TLSF_MAGIC, TlsfAllocator, tlsf } from "./allocator/tlsf.js";
 export {

@@ -10,3 +10,4 @@ export const INVALID_ALIGNMENT: u32 = 2;
 export const OUT_OF_MEMORY: u32 = 3;
 export const INVALID_POINTER: u32 = 4;
 export const DOUBLE_FREE: u32 = 5;
+export const LOCK_TIMEOUT: u32 = 6;

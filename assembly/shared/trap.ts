@@ -6,7 +6,16 @@
  * src/allocator/errors.ts, generated into ../generated/errors.ts.
  */
 
-export { DOUBLE_FREE, INVALID_ALIGNMENT, INVALID_POINTER, INVALID_SIZE, OUT_OF_MEMORY } from "../generated/errors";
+export {
+  DOUBLE_FREE,
+  INVALID_ALIGNMENT,
+  INVALID_POINTER,
+  INVALID_SIZE,
+  LOCK_TIMEOUT,
+  OUT_OF_MEMORY,
+} from "../generated/errors";
+
+import { releaseIfHeld } from "./lock";
 
 /** Why the last refused call was refused; 0 until one is. The host may set it back to 0 after reading it. */
 export let trap_code: u32 = 0;
@@ -15,6 +24,22 @@ export let trap_code: u32 = 0;
 export function refuse(code: u32): u32 {
   trap_code = code;
   return 0;
+}
+
+/** Traps that cannot return 0: for a pointer that is not a live block. */
+// biome-ignore lint/complexity/noStaticOnlyClass: AssemblyScript inlines static methods, not functions the formatter reads.
+export class Trap {
+  /**
+   * Traps with `code` stored. In a shared build the call holds the heap's lock, which it lets go of first: a trap ends
+   * the call where it is, and the lock would stay held for good. A static method, so that it may be compiled inline,
+   * as the unshared builds need it to be, to stay as small as they are (`@inline` takes no function outside a class
+   * for the project's formatter).
+   */
+  @inline static with(code: u32): void {
+    if (ASC_FEATURE_THREADS) releaseIfHeld();
+    trap_code = code;
+    unreachable();
+  }
 }
 
 /** The seed's family: the C family's result, or a trap when it was 0, its reason stored already. */

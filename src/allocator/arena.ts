@@ -34,8 +34,9 @@
  * padding block of their own, so that the blocks tile the memory from heapBase + 12 to top and can be walked.
  */
 import type { LinearMemory } from "../memory/linear-memory.js";
-import { AllocatorBase, allocatorFactory, type BlockAllocator, type BlockInfo, type HeapStats } from "./contract.js";
+import { AllocatorBase, type BlockAllocator, type BlockInfo, type HeapStats } from "./contract.js";
 import { AllocationTrap, HeapCorruptionError } from "./errors.js";
+import { allocatorFactory } from "./factory.js";
 import { ensureMemory } from "./growth.js";
 import { expectHeader, HEADER_SIZE, magicNumber, writeHeader } from "./heap-header.js";
 import { ALIGNMENT, alignUp, invalidPointer, requireAlignment, requireSize } from "./size.js";
@@ -251,5 +252,11 @@ export class ArenaAllocator extends AllocatorBase implements BlockAllocator {
   }
 }
 
+/** The arena's blocks end at top. */
+const ARENA_FORMAT = {
+  magic: ARENA_MAGIC,
+  end: (state: Uint32Array, heapBase: number): number => state[(heapBase + TOP_OFFSET) >>> 2] as number,
+};
+
 /** `arena(memory, { heapBase })` makes a new arena; `arena.attach(memory, heapBase)` binds to an existing one. */
-export const arena = allocatorFactory(ArenaAllocator.create, ArenaAllocator.attach);
+export const arena = allocatorFactory(ArenaAllocator, ARENA_FORMAT);

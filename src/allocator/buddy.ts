@@ -86,8 +86,9 @@
  */
 import type { LinearMemory } from "../memory/linear-memory.js";
 import { checkBuddyHeap } from "./buddy-check.js";
-import { AllocatorBase, allocatorFactory, type BlockAllocator, type BlockInfo, type HeapStats } from "./contract.js";
+import { AllocatorBase, type BlockAllocator, type BlockInfo, type HeapStats } from "./contract.js";
 import { AllocationTrap } from "./errors.js";
+import { allocatorFactory } from "./factory.js";
 import { ADDRESS_LIMIT, ensureMemory } from "./growth.js";
 import { expectHeader, HEADER_SIZE, magicNumber, writeHeader } from "./heap-header.js";
 import { ALIGNMENT, alignUp, invalidPointer, requireAlignment, requireSize } from "./size.js";
@@ -552,5 +553,12 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
   }
 }
 
+/** The heap ends with its tree. */
+const BUDDY_FORMAT = {
+  magic: BUDDY_MAGIC,
+  end: (state: Uint32Array, heapBase: number): number =>
+    heapBase - (heapBase % TREE_ALIGNMENT) + blockSize(state[(heapBase + ROOT_ORDER_OFFSET) >>> 2] as number),
+};
+
 /** `buddy(memory, { heapBase })` makes a new buddy heap; `buddy.attach(memory, heapBase)` binds to an existing one. */
-export const buddy = allocatorFactory(BuddyAllocator.create, BuddyAllocator.attach);
+export const buddy = allocatorFactory(BuddyAllocator, BUDDY_FORMAT);

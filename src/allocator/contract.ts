@@ -8,9 +8,11 @@
  * - Errors are traps (`AllocationTrap`), and a refused call changes nothing: the heap still passes `check()` and
  *   every live block keeps its bytes.
  * - The allocator's state lives in the memory at `heapBase`, so another instance can `attach` to the same heap.
+ * - On a shared memory, every operation takes the heap's lock (lock.ts, locked-allocator.ts), so that every thread
+ *   may use the heap at once, through allocators of its own.
  */
-import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
-import { requireHeapBase } from "./heap-header.js";
+import type { LinearMemory, MemorySource } from "../memory/linear-memory.js";
+import type { LockOptions } from "./lock.js";
 
 /** A snapshot of a heap's shape. All figures are bytes unless named otherwise. */
 export interface HeapStats {
@@ -43,6 +45,11 @@ export interface Allocator {
   readonly name: string;
   readonly memory: LinearMemory;
   readonly heapBase: number;
+  /**
+   * The tag this allocator writes in its heap's lock word while it holds it (lock.ts), which a program that sees the
+   * thread die may give to `breakLock`; 0 on an unshared memory, where there is no lock.
+   */
+  readonly lockOwner: number;
 
   /** A pointer to at least `size` bytes, aligned to 8 and to `align` (a power of two up to 65536) when given. */
   allocate(size: number, align?: number): number;
@@ -76,16 +83,19 @@ export interface BlockAllocator extends Allocator {
   walk(visit: (block: BlockInfo) => void): void;
 }
 
-export interface AllocatorOptions {
+export interface AllocatorOptions extends LockOptions {
   /** Where the heap (and the allocator's state) begins: 8-aligned, after static memory. Default 8. */
   heapBase?: number;
 }
 
-/** Makes a new heap in a memory, or attaches to one that already lives there. */
+/**
+ * Makes a new heap in a memory, or attaches to one that already lives there. On a shared memory, the allocator takes
+ * the heap's lock for every operation; `lockTimeoutMs` says how long it waits for it.
+ */
 export interface AllocatorFactory<A extends Allocator> {
   (memory: MemorySource, options?: AllocatorOptions): A;
   /** Binds to the heap at `heapBase` as it is, without changing it. */
-  attach(memory: MemorySource, heapBase: number): A;
+  attach(memory: MemorySource, heapBase: number, options?: LockOptions): A;
 }
 
 /** The heap base when none is given: right after the 8-byte null-pointer reserve. */
@@ -101,6 +111,11 @@ export abstract class AllocatorBase implements Allocator {
   abstract reset(): void;
   abstract stats(): HeapStats;
   abstract check(): void;
+
+  /** No lock: an allocator on a shared memory says otherwise. */
+  get lockOwner(): number {
+    return 0;
+  }
 
   allocateZeroed(size: number): number {
     const ptr = this.allocate(size);
@@ -119,25 +134,4 @@ export abstract class AllocatorBase implements Allocator {
   reset_memory(): void {
     this.reset();
   }
-}
-
-/**
- * Builds an allocator's factory from its two constructors, adding what all of them share: any memory source is
- * wrapped, the heap base defaults to 8 and is validated.
- */
-export function allocatorFactory<A extends Allocator>(
-  create: (memory: LinearMemory, heapBase: number) => A,
-  attach: (memory: LinearMemory, heapBase: number) => A,
-): AllocatorFactory<A> {
-  const factory = (memory: MemorySource, options: AllocatorOptions = {}): A => {
-    const heapBase = options.heapBase ?? DEFAULT_HEAP_BASE;
-    requireHeapBase(heapBase);
-    return create(LinearMemory.wrap(memory), heapBase);
-  };
-  return Object.assign(factory, {
-    attach(memory: MemorySource, heapBase: number): A {
-      requireHeapBase(heapBase);
-      return attach(LinearMemory.wrap(memory), heapBase);
-    },
-  });
 }

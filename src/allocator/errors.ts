@@ -9,7 +9,13 @@
  */
 
 /** Why an allocator refused a call. */
-export type TrapCode = "INVALID_SIZE" | "INVALID_ALIGNMENT" | "OUT_OF_MEMORY" | "INVALID_POINTER" | "DOUBLE_FREE";
+export type TrapCode =
+  | "INVALID_SIZE"
+  | "INVALID_ALIGNMENT"
+  | "OUT_OF_MEMORY"
+  | "INVALID_POINTER"
+  | "DOUBLE_FREE"
+  | "LOCK_TIMEOUT";
 
 /**
  * The trap codes as the numbers a WebAssembly build stores before it traps (0 means no error). Part of the modules'
@@ -21,6 +27,8 @@ export const TRAP_CODE_NUMBERS: Readonly<Record<TrapCode, number>> = {
   OUT_OF_MEMORY: 3,
   INVALID_POINTER: 4,
   DOUBLE_FREE: 5,
+  /** A heap shared between threads whose lock was not had within the allocator's `lockTimeoutMs` (see lock.ts). */
+  LOCK_TIMEOUT: 6,
 };
 
 export class AllocationTrap extends WebAssembly.RuntimeError {

@@ -89,8 +89,9 @@
  * share one heap.
  */
 import type { LinearMemory } from "../memory/linear-memory.js";
-import { AllocatorBase, allocatorFactory, type BlockAllocator, type BlockInfo, type HeapStats } from "./contract.js";
+import { AllocatorBase, type BlockAllocator, type BlockInfo, type HeapStats } from "./contract.js";
 import { AllocationTrap, HeapCorruptionError } from "./errors.js";
+import { allocatorFactory } from "./factory.js";
 import { ensureMemory } from "./growth.js";
 import { expectHeader, HEADER_SIZE, magicNumber, writeHeader } from "./heap-header.js";
 import { ALIGNMENT, ALIGNMENT_BITS, invalidPointer, MAX_ALLOCATION, requireAlignment, requireSize } from "./size.js";
@@ -784,5 +785,12 @@ function endOfMemory(memory: LinearMemory): number {
   return length - (length % ALIGNMENT);
 }
 
+/** The heap ends after its tail sentinel. */
+const TLSF_FORMAT = {
+  magic: TLSF_MAGIC,
+  end: (state: Uint32Array, heapBase: number): number =>
+    (state[(heapBase + TAIL_OFFSET) >>> 2] as number) + BLOCK_OVERHEAD,
+};
+
 /** `tlsf(memory, { heapBase })` makes a new heap; `tlsf.attach(memory, heapBase)` binds to an existing one. */
-export const tlsf = allocatorFactory(TlsfAllocator.create, TlsfAllocator.attach);
+export const tlsf = allocatorFactory(TlsfAllocator, TLSF_FORMAT);

@@ -4,6 +4,10 @@
  *
  * Each module imports its memory as `env.memory` and nothing else. Pointers and sizes are i32 values meaning u32, so a
  * pointer at or above 2^31 reaches JavaScript as a negative number until it is read with `>>> 0`.
+ *
+ * The shared build of a module, for a memory shared between threads, imports a shared `env.memory` and a clock,
+ * `env.now`, and exports `lock_setup`, by which the host sets up the instance's use of the heap's lock
+ * (src/allocator/lock.ts), and `lock_owner`.
  */
 
 /** A type rather than an interface, so that it passes as is for a module's imports (`{ linmem: heap.exports }`). */
@@ -42,6 +46,21 @@ export type AllocatorExports = {
   trap_code: WebAssembly.Global;
 };
 
+/** What the shared build adds. */
+export type SharedAllocatorExports = AllocatorExports & {
+  /**
+   * Sets the instance up, before its first call: its tag in the lock word, an even number other than 0, of its own
+   * among the threads; the lock timeout in milliseconds; and 1 where its thread may wait for the lock
+   * (`memory.atomic.wait32`), 0 where it must spin (a browser's main thread).
+   */
+  lock_setup(owner: number, timeoutMs: number, mayWait: number): void;
+  /** The instance's tag, as set (2 until then). */
+  lock_owner: WebAssembly.Global;
+};
+
+/** What the shared build imports besides its memory: a monotonic clock in milliseconds. */
+export type SharedAllocatorImports = { now(): number };
+
 /** Every function an allocator module exports. */
 export const ALLOCATOR_FUNCTIONS = [
   "init",
@@ -67,8 +86,22 @@ export function allocatorExports(instance: WebAssembly.Instance, name: string): 
       throw new TypeError(`the ${name} module does not export the function ${exportName}`);
     }
   }
-  if (!(exports.trap_code instanceof WebAssembly.Global)) {
-    throw new TypeError(`the ${name} module does not export the global trap_code`);
-  }
+  requireGlobal(exports, "trap_code", name);
   return exports as unknown as AllocatorExports;
+}
+
+/** The exports of an instance of a shared build, after checking that it is one. */
+export function sharedAllocatorExports(instance: WebAssembly.Instance, name: string): SharedAllocatorExports {
+  const exports = allocatorExports(instance, name);
+  if (typeof instance.exports.lock_setup !== "function") {
+    throw new TypeError(`the ${name} shared module does not export the function lock_setup`);
+  }
+  requireGlobal(instance.exports, "lock_owner", `${name} shared`);
+  return exports as SharedAllocatorExports;
+}
+
+function requireGlobal(exports: WebAssembly.Exports, global: string, name: string): void {
+  if (!(exports[global] instanceof WebAssembly.Global)) {
+    throw new TypeError(`the ${name} module does not export the global ${global}`);
+  }
 }

@@ -18,7 +18,12 @@
  *    now, when they can allocate.
  *
  * JavaScript then shares the heap with the program through `heap`, an Allocator like any other.
+ *
+ * A program built for a shared memory (clang's `-matomics -Wl,--shared-memory`) gets the allocator's shared build,
+ * which takes the heap's lock for every call, so that other threads may use the heap at once: JavaScript through the
+ * allocators' `attach`, other instances of a program through `loadAllocator.attach(...).exports` (docs/threads.md).
  */
+import type { LockOptions } from "../allocator/lock.js";
 import { ALIGNMENT, alignUp } from "../allocator/size.js";
 import { LinearMemory, MAX_PAGES, type MemorySource } from "../memory/linear-memory.js";
 import { importableMemory, initHeap, instantiateAllocator } from "./loader.js";
@@ -26,7 +31,7 @@ import { memoryImport } from "./memory-import.js";
 import { type AllocatorModuleName, requireModuleName } from "./modules.js";
 import type { WasmAllocator } from "./wasm-allocator.js";
 
-export interface LinkOptions {
+export interface LinkOptions extends LockOptions {
   /** The allocator module the program gets as its malloc family. */
   allocator: AllocatorModuleName;
   /** The memory to share, a WebAssembly.Memory (or a LinearMemory wrapping one); default a new one, as the program asks. */
@@ -51,14 +56,21 @@ export async function linkProgram(program: BufferSource, options: LinkOptions): 
     ? new Uint8Array(program.buffer, program.byteOffset, program.byteLength)
     : new Uint8Array(program);
   const memory = importableMemory(options.memory ?? memoryFor(bytes));
-  const allocator = await instantiateAllocator(options.allocator, memory);
+  const imported = memoryImport(bytes);
+  if (imported !== undefined && imported.shared !== memory.shared) {
+    throw new TypeError(
+      `the program imports ${imported.shared ? "a shared" : "an unshared"} memory, and the memory given is ` +
+        `${memory.shared ? "shared" : "not"}`,
+    );
+  }
+  const allocator = await instantiateAllocator(options.allocator, memory, options);
   const imports = options.imports ?? {};
   const { instance } = await WebAssembly.instantiate(bytes, {
     ...imports,
     env: { ...imports.env, memory: memory.memory },
     linmem: allocator,
   });
-  const heap = initHeap(options.allocator, memory, allocator, heapBaseFor(instance, options.heapBase));
+  const heap = initHeap(options.allocator, memory, allocator, heapBaseFor(instance, options.heapBase), options);
   const initialize = instance.exports._initialize;
   if (typeof initialize === "function") initialize();
   return { instance, heap, memory };
@@ -70,11 +82,10 @@ function memoryFor(bytes: Uint8Array): LinearMemory {
   if (imported === undefined || imported.module !== "env" || imported.name !== "memory") {
     throw new TypeError("the program imports no env.memory: link it with --import-memory to share its memory");
   }
-  if (imported.shared)
-    throw new TypeError("the program imports a shared memory; allocator modules do not take one yet");
   return LinearMemory.create({
     initialPages: imported.minimumPages,
     maximumPages: imported.maximumPages ?? MAX_PAGES,
+    shared: imported.shared,
   });
 }
 

@@ -6,12 +6,21 @@
  *
  * Each call makes a new instance of the module (compiled once), bound to one heap, and returns it as an `Allocator`
  * with the same contract and trap codes as the TypeScript build. The memory must be a `WebAssembly.Memory` (or a
- * `LinearMemory` wrapping one), since the module imports it.
+ * `LinearMemory` wrapping one), since the module imports it. For a shared memory, the instance is of the module's
+ * shared build, which takes the heap's lock for every call, with a tag of its own and the lock timeout given
+ * (`lockTimeoutMs`); each thread loads an instance of its own.
  */
 import { type AllocatorOptions, type BlockAllocator, DEFAULT_HEAP_BASE } from "../allocator/contract.js";
 import { requireHeapBase } from "../allocator/heap-header.js";
+import {
+  DEFAULT_LOCK_TIMEOUT_MS,
+  type LockOptions,
+  newLockTag,
+  requireLockTimeout,
+  threadMayWait,
+} from "../allocator/lock.js";
 import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
-import { type AllocatorExports, allocatorExports } from "./abi.js";
+import { type AllocatorExports, allocatorExports, sharedAllocatorExports } from "./abi.js";
 import { type AllocatorModuleName, allocatorModule, requireModuleName } from "./modules.js";
 import { translateTrap } from "./traps.js";
 import { TYPESCRIPT_TWINS } from "./twins.js";
@@ -21,7 +30,12 @@ export interface LoadAllocator {
   /** Instantiates the module `name` on `memory` and lays out a new, empty heap at `options.heapBase` (default 8). */
   <N extends AllocatorModuleName>(name: N, memory: MemorySource, options?: AllocatorOptions): Promise<WasmAllocator>;
   /** Instantiates the module `name` on `memory`, bound to the heap at `heapBase` as it is, after checking it. */
-  attach<N extends AllocatorModuleName>(name: N, memory: MemorySource, heapBase: number): Promise<WasmAllocator>;
+  attach<N extends AllocatorModuleName>(
+    name: N,
+    memory: MemorySource,
+    heapBase: number,
+    options?: LockOptions,
+  ): Promise<WasmAllocator>;
 }
 
 async function create<N extends AllocatorModuleName>(
@@ -32,8 +46,9 @@ async function create<N extends AllocatorModuleName>(
   requireModuleName(name);
   const heapBase = options.heapBase ?? DEFAULT_HEAP_BASE;
   requireHeapBase(heapBase);
+  requireLockOptions(options);
   const memory = importableMemory(source);
-  return initHeap(name, memory, await instantiateAllocator(name, memory), heapBase);
+  return initHeap(name, memory, await instantiateAllocator(name, memory, options), heapBase, options);
 }
 
 /**
@@ -45,6 +60,7 @@ export function initHeap(
   memory: LinearMemory,
   exports: AllocatorExports,
   heapBase: number,
+  options: LockOptions = {},
 ): WasmAllocator {
   requireHeapBase(heapBase);
   try {
@@ -52,43 +68,57 @@ export function initHeap(
   } catch (error) {
     throw translateTrap(error, exports.trap_code, name, `init(${heapBase})`);
   }
-  return bind(name, memory, heapBase, exports, TYPESCRIPT_TWINS[name].attach(memory, heapBase));
+  return bind(name, memory, heapBase, exports, TYPESCRIPT_TWINS[name].attach(memory, heapBase, options));
 }
 
 async function attach<N extends AllocatorModuleName>(
   name: N,
   source: MemorySource,
   heapBase: number,
+  options: LockOptions = {},
 ): Promise<WasmAllocator> {
   requireModuleName(name);
   requireHeapBase(heapBase);
+  requireLockOptions(options);
   const memory = importableMemory(source);
-  // The twin checks the heap before the module is trusted with it.
-  const twin = TYPESCRIPT_TWINS[name].attach(memory, heapBase);
-  const exports = await instantiateAllocator(name, memory);
+  // The twin checks the heap (under its lock, if shared) before the module is trusted with it.
+  const twin = TYPESCRIPT_TWINS[name].attach(memory, heapBase, options);
+  const exports = await instantiateAllocator(name, memory, options);
   exports.attach(heapBase);
   return bind(name, memory, heapBase, exports, twin);
 }
 
 export const loadAllocator: LoadAllocator = Object.assign(create, { attach });
 
-/** A memory an allocator module can import: a WebAssembly.Memory, wrapped. */
+/** A memory an allocator module can import: a WebAssembly.Memory, shared or not, wrapped. */
 export function importableMemory(source: MemorySource): LinearMemory & { memory: WebAssembly.Memory } {
   const memory = LinearMemory.wrap(source);
   if (memory.memory === null) {
     throw new TypeError("an allocator module imports its memory: give it a WebAssembly.Memory, not a plain buffer");
   }
-  if (memory.shared) throw new TypeError("allocator modules do not take shared memories yet");
   return memory as LinearMemory & { memory: WebAssembly.Memory };
 }
 
-/** A new instance of an allocator module on `memory`, before it has a heap. */
+/**
+ * A new instance of an allocator module on `memory`, before it has a heap: of the shared build on a shared memory, set
+ * up with a tag of its own, the lock timeout, and whether this thread may wait.
+ */
 export async function instantiateAllocator(
   name: AllocatorModuleName,
   memory: LinearMemory & { memory: WebAssembly.Memory },
+  options: LockOptions = {},
 ): Promise<AllocatorExports> {
-  const instance = await WebAssembly.instantiate(await allocatorModule(name), { env: { memory: memory.memory } });
-  return allocatorExports(instance, name);
+  const shared = memory.shared;
+  const env = shared ? { memory: memory.memory, now: () => performance.now() } : { memory: memory.memory };
+  const instance = await WebAssembly.instantiate(await allocatorModule(name, { shared }), { env });
+  if (!shared) return allocatorExports(instance, name);
+  const exports = sharedAllocatorExports(instance, name);
+  exports.lock_setup(newLockTag(), options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, threadMayWait() ? 1 : 0);
+  return exports;
+}
+
+function requireLockOptions(options: LockOptions): void {
+  if (options.lockTimeoutMs !== undefined) requireLockTimeout(options.lockTimeoutMs);
 }
 
 /** The allocator for an instance bound to its heap, with the twin attached to the same heap. */

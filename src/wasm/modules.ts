@@ -2,14 +2,22 @@
  * The allocator modules' bytes, as the package ships them: embedded base64 in generated/allocator-modules.ts, which
  * `npm run build` writes from assembly/*.ts. Embedding needs no file access, so the same code loads them in Node and
  * in browsers.
+ *
+ * Each module comes in two builds: for an unshared memory, and for a memory shared between threads (`shared`), whose
+ * every entry point takes the heap's lock (assembly/threads/, docs/threads.md).
  */
-import { ALLOCATOR_MODULES } from "./generated/allocator-modules.js";
+import { ALLOCATOR_MODULES, SHARED_ALLOCATOR_MODULES } from "./generated/allocator-modules.js";
 
 /** The name of an allocator module: the name of its source in assembly/. */
 export type AllocatorModuleName = keyof typeof ALLOCATOR_MODULES;
 
 /** Every allocator module the package ships. */
 export const ALLOCATOR_MODULE_NAMES = Object.keys(ALLOCATOR_MODULES) as AllocatorModuleName[];
+
+export interface ModuleBuildOptions {
+  /** The shared build, for a shared memory: it imports `env.memory` shared, and `env.now`. Default false. */
+  shared?: boolean;
+}
 
 /** Throws a RangeError unless `name` names an allocator module: for callers that do not type-check. */
 export function requireModuleName(name: string): asserts name is AllocatorModuleName {
@@ -19,22 +27,29 @@ export function requireModuleName(name: string): asserts name is AllocatorModule
 }
 
 /** A fresh copy of an allocator module's bytes, to compile, save or link as a host sees fit. */
-export function allocatorModuleBytes(name: AllocatorModuleName): Uint8Array<ArrayBuffer> {
+export function allocatorModuleBytes(
+  name: AllocatorModuleName,
+  options: ModuleBuildOptions = {},
+): Uint8Array<ArrayBuffer> {
   requireModuleName(name);
-  const text = atob(ALLOCATOR_MODULES[name]);
+  const text = atob((options.shared === true ? SHARED_ALLOCATOR_MODULES : ALLOCATOR_MODULES)[name]);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
 }
 
-const compiled = new Map<AllocatorModuleName, Promise<WebAssembly.Module>>();
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
 /** An allocator module, compiled once and shared by every instance. */
-export function allocatorModule(name: AllocatorModuleName): Promise<WebAssembly.Module> {
-  let module = compiled.get(name);
+export function allocatorModule(
+  name: AllocatorModuleName,
+  options: ModuleBuildOptions = {},
+): Promise<WebAssembly.Module> {
+  const key = options.shared === true ? `${name} shared` : name;
+  let module = compiled.get(key);
   if (module === undefined) {
-    module = WebAssembly.compile(allocatorModuleBytes(name));
-    compiled.set(name, module);
+    module = WebAssembly.compile(allocatorModuleBytes(name, options));
+    compiled.set(key, module);
   }
   return module;
 }

@@ -16,6 +16,7 @@ const REASONS: Readonly<Record<TrapCode, string>> = {
   OUT_OF_MEMORY: "the memory cannot grow enough",
   INVALID_POINTER: "not a block of this heap",
   DOUBLE_FREE: "the block is already free",
+  LOCK_TIMEOUT: "the heap's lock was not had within the lock timeout; its holder may be dead (see breakLock)",
 };
 
 /** The trap code a module stored, by its name, or undefined when there is none. */

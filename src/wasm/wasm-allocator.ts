@@ -4,7 +4,8 @@
  * family, whose refusals return 0, so that a refused call costs no exception inside WebAssembly.
  *
  * The module's TypeScript twin is attached to the same heap and answers `check()`, `stats()` and `walk()`: both builds
- * keep the heap in one format, so either may read it at any time.
+ * keep the heap in one format, so either may read it at any time. On a shared memory, the module (its shared build)
+ * and the twin take the heap's lock alike.
  *
  * Numbers cross into WebAssembly as u32, so a size, alignment or pointer that is not one would arrive truncated; those
  * are refused here, with the same trap code as the TypeScript build, and so is what the C family accepts but the
@@ -13,7 +14,7 @@
 import { AllocatorBase, type BlockAllocator, type BlockInfo, type HeapStats } from "../allocator/contract.js";
 import { ALIGNMENT, invalidPointer, requireAlignment, requireSize } from "../allocator/size.js";
 import type { LinearMemory } from "../memory/linear-memory.js";
-import type { AllocatorExports } from "./abi.js";
+import type { AllocatorExports, SharedAllocatorExports } from "./abi.js";
 import { refusal, translateTrap } from "./traps.js";
 
 /** True when a number reaches WebAssembly unchanged as an i32 meaning u32. */
@@ -27,6 +28,8 @@ export class WasmAllocator extends AllocatorBase implements BlockAllocator {
    * with this object.
    */
   readonly exports: AllocatorExports;
+  /** The instance's tag in the heap's lock word, for the shared build; 0 for the unshared one. */
+  readonly #lockOwner: number;
 
   /** Made by `loadAllocator`, after the module's instance has been given its heap. */
   constructor(
@@ -38,6 +41,12 @@ export class WasmAllocator extends AllocatorBase implements BlockAllocator {
   ) {
     super();
     this.exports = exports;
+    const owner = (exports as Partial<SharedAllocatorExports>).lock_owner;
+    this.#lockOwner = owner === undefined ? 0 : (owner.value as number) >>> 0;
+  }
+
+  override get lockOwner(): number {
+    return this.#lockOwner;
   }
 
   allocate(size: number, align: number = ALIGNMENT): number {
@@ -82,7 +91,11 @@ export class WasmAllocator extends AllocatorBase implements BlockAllocator {
   }
 
   reset(): void {
-    this.exports.reset_memory();
+    try {
+      this.exports.reset_memory();
+    } catch (error) {
+      throw this.translate(error, "reset()");
+    }
   }
 
   walk(visit: (block: BlockInfo) => void): void {

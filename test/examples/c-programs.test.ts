@@ -1,7 +1,8 @@
 /**
  * The C programs in examples/c/, compiled by clang as docs/linking.md says, each linked to every allocator module with
  * linkProgram: the program's results are checked against JavaScript's, JavaScript allocates and frees in the same heap
- * between the program's calls, and the heap passes its check after. Needs clang and wasm-ld (Debian: clang, lld).
+ * between the program's calls, and the heap passes its check after; and one program built for a shared memory, linked
+ * to each module's shared build. Needs clang and wasm-ld (Debian: clang, lld).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -9,20 +10,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LinearMemory } from "../../src/memory/linear-memory.js";
+import { LinearMemory } from "../../src/memory/linear-memory.js";
 import { linkProgram } from "../../src/wasm/link-program.js";
 import { ALLOCATOR_MODULE_NAMES } from "../../src/wasm/modules.js";
+import { TYPESCRIPT_TWINS } from "../../src/wasm/twins.js";
 import type { WasmAllocator } from "../../src/wasm/wasm-allocator.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The compile command of docs/linking.md, for one program. */
-function compileCommand(source: string, output: string): string[] {
+/** The compile command of docs/linking.md, for one program; for a shared memory, as docs/threads.md adds. */
+function compileCommand(source: string, output: string, shared = false): string[] {
+  const forSharedMemory = ["-matomics", "-Wl,--shared-memory", "-Wl,--max-memory=67108864"];
   return [
     "--target=wasm32",
     "-O2",
     "-nostdlib",
     "-mbulk-memory",
+    ...(shared ? forSharedMemory : []),
     "-I",
     join(root, "include"),
     "-Wl,--no-entry",
@@ -59,6 +63,9 @@ describe.skipIf(missing.length > 0)(title, () => {
       execFileSync("clang", compileCommand(join(root, "examples/c", `${name}.c`), output));
       programs.set(name, new Uint8Array(readFileSync(output)));
     }
+    const shared = join(directory, "hash-table-shared.wasm");
+    execFileSync("clang", compileCommand(join(root, "examples/c/hash-table.c"), shared, true));
+    programs.set("hash-table-shared", new Uint8Array(readFileSync(shared)));
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -120,6 +127,28 @@ describe.skipIf(missing.length > 0)(title, () => {
       expect(exports.aligned_blocks(100)).toBe(14 * 3);
       expect(exports.aligned_blocks(1)).toBe(14 * 3);
       heap.free(between.ptr);
+      heap.check();
+      expect(heap.stats().blocksInUse).toBe(0);
+    });
+
+    it("hash-table built for a shared memory: on the shared build, beside another thread's allocator", async () => {
+      const { heap, exports, memory } = await link("hash-table-shared", allocator);
+      expect(memory.shared).toBe(true);
+      expect(heap.lockOwner).not.toBe(0);
+      // Another thread's allocator on the same heap: the TypeScript build, with a LinearMemory of its own.
+      const thread = TYPESCRIPT_TWINS[allocator].attach(
+        LinearMemory.wrap(memory.memory as WebAssembly.Memory),
+        heap.heapBase,
+      );
+      const text = place(heap, "one two three two one two");
+      const block = thread.allocate(5000);
+      expect(exports.count_words(text.ptr, text.length)).toBe(3);
+      const two = place(heap, "two");
+      expect(exports.frequency(two.ptr, two.length)).toBe(3);
+      exports.clear();
+      thread.free(block);
+      heap.free(text.ptr);
+      heap.free(two.ptr);
       heap.check();
       expect(heap.stats().blocksInUse).toBe(0);
     });

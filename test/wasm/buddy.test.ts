@@ -12,14 +12,14 @@ import { seededRandom } from "../../src/bench/random.js";
 import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
 import { loadAllocator } from "../../src/wasm/loader.js";
 import { WasmAllocator } from "../../src/wasm/wasm-allocator.js";
-import type { ModuleCase } from "./support/cases.js";
+import { MODULE_CASES, type ModuleCase } from "./support/cases.js";
 import { Lockstep, type LockstepOptions } from "./support/lockstep.js";
 import { runLongRing } from "./support/long-ring.js";
 
 /** Where a buddy heap keeps the order of its tree (see src/allocator/buddy.ts). */
 const ROOT_ORDER_OFFSET = 8;
 
-const BUDDY: ModuleCase = { name: "buddy", typescript: buddy, sizeTarget: 1024, reallocate: true, doubleFree: true };
+const BUDDY = MODULE_CASES.find(({ name }) => name === "buddy") as ModuleCase;
 
 async function pair(options: LockstepOptions): Promise<Lockstep> {
   return Lockstep.pair(BUDDY, options);

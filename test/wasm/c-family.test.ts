@@ -2,7 +2,7 @@
  * The C allocation family of each module against the seed's family of the same module, on two memories: the same
  * calls give the same pointers and leave the same bytes, and where the seed's family traps, the C family returns 0
  * with the same code in trap_code, having changed nothing. Then what is C's own: calloc, realloc(p, 0), usable sizes,
- * NULL.
+ * NULL. Both builds of each module, the unshared one and the shared one, on a shared memory.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -15,8 +15,17 @@ import { ALLOCATOR_MODULE_NAMES, type AllocatorModuleName } from "../../src/wasm
 
 const HEAP_BASE = 64;
 
-async function heap(name: AllocatorModuleName): Promise<{ exports: AllocatorExports; memory: LinearMemory }> {
-  const memory = LinearMemory.create({ initialPages: 1, maximumPages: 8 });
+/** Each module, in each build. */
+const BUILDS = ALLOCATOR_MODULE_NAMES.flatMap((name) => [
+  { name, shared: false, build: "" },
+  { name, shared: true, build: "shared build " },
+]);
+
+async function heap(
+  name: AllocatorModuleName,
+  shared: boolean,
+): Promise<{ exports: AllocatorExports; memory: LinearMemory }> {
+  const memory = LinearMemory.create({ initialPages: 1, maximumPages: 8, shared });
   const exports = await instantiateAllocator(name, memory as LinearMemory & { memory: WebAssembly.Memory });
   exports.init(HEAP_BASE);
   return { exports, memory };
@@ -65,12 +74,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.nat().map((pick) => ({ kind: "free" as const, pick })),
 );
 
-describe.each(ALLOCATOR_MODULE_NAMES)("the %s module's C family", (name) => {
+describe.each(BUILDS)("the $name module's $build C family", ({ name, shared }) => {
   it("matches the seed's family call for call: same pointers and bytes, 0 with its trap code where it traps", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
-        const c = await heap(name);
-        const seed = await heap(name);
+        const c = await heap(name, shared);
+        const seed = await heap(name, shared);
         const live: number[] = [];
         for (const [index, next] of steps.entries()) {
           let expected: { value: number } | { code: number };
@@ -109,7 +118,7 @@ describe.each(ALLOCATOR_MODULE_NAMES)("the %s module's C family", (name) => {
   });
 
   it("calloc: zeroed bytes over old ones, and 0 for a product past 1 GiB or 2^32", async () => {
-    const { exports, memory } = await heap(name);
+    const { exports, memory } = await heap(name, shared);
     const dirty = exports.malloc(4000) >>> 0;
     memory.u8.fill(0xee, dirty, dirty + 4000);
     exports.free(dirty);
@@ -127,7 +136,7 @@ describe.each(ALLOCATOR_MODULE_NAMES)("the %s module's C family", (name) => {
   });
 
   it("realloc(p, 0) keeps p, a block of its own; realloc(0, n) allocates; NULL is freed and measured as nothing", async () => {
-    const { exports } = await heap(name);
+    const { exports } = await heap(name, shared);
     const ptr = exports.malloc(300);
     expect(exports.realloc(ptr, 0)).toBe(ptr);
     expect(exports.malloc_usable_size(ptr)).toBeLessThan(300);

@@ -3,6 +3,7 @@
  * after its data; and memoryImport, which reads the memory a module asks for.
  */
 import { describe, expect, it } from "vitest";
+import { LinearMemory } from "../../src/memory/linear-memory.js";
 import { linkProgram } from "../../src/wasm/link-program.js";
 import { memoryImport } from "../../src/wasm/memory-import.js";
 import { assembleWat } from "../support/wat.js";
@@ -78,6 +79,33 @@ describe("linkProgram", () => {
     expect(logged).toHaveLength(1);
     expect(heap.usableSize(logged[0] as number)).toBeGreaterThanOrEqual(24);
     expect(heap.stats().blocksInUse).toBe(1);
+  });
+
+  it("links a program that imports a shared memory to the allocator's shared build", async () => {
+    const { heap, memory, instance } = await linkProgram(await program({ memory: "(memory 3 100 shared)" }), {
+      allocator: "buddy",
+      imports: host(),
+    });
+    expect(memory.shared).toBe(true);
+    expect(memory.maximumPages).toBe(100);
+    expect(heap.lockOwner).not.toBe(0);
+    const exports = instance.exports as Record<string, (...args: number[]) => number>;
+    const ptr = (exports.allocate as (size: number) => number)(100) >>> 0;
+    expect(heap.usableSize(ptr)).toBeGreaterThanOrEqual(100);
+    heap.free(ptr);
+    heap.check();
+  });
+
+  it("refuses a memory given whose sharing is not what the program imports", async () => {
+    const shared = LinearMemory.create({ initialPages: 3, maximumPages: 100, shared: true });
+    await expect(linkProgram(await program(), { allocator: "tlsf", imports: host(), memory: shared })).rejects.toThrow(
+      /imports an unshared memory, and the memory given is shared/,
+    );
+    const unshared = LinearMemory.create({ initialPages: 3, maximumPages: 100 });
+    const wantsShared = await program({ memory: "(memory 3 100 shared)" });
+    await expect(linkProgram(wantsShared, { allocator: "tlsf", imports: host(), memory: unshared })).rejects.toThrow(
+      /imports a shared memory, and the memory given is not/,
+    );
   });
 
   it("refuses a program that imports no memory to share", async () => {

@@ -112,7 +112,8 @@ describe.each(MODULE_CASES)("the $name module", ({ name }) => {
     const unknown = "malloc" as AllocatorModuleName;
     await expect(loadAllocator(unknown, LinearMemory.create())).rejects.toThrow(RangeError);
     await expect(loadAllocator(name, new ArrayBuffer(65536))).rejects.toThrow(TypeError);
-    await expect(loadAllocator(name, LinearMemory.create({ shared: true }))).rejects.toThrow(TypeError);
+    const growable = new SharedArrayBuffer(65536, { maxByteLength: 2 * 65536 });
+    await expect(loadAllocator(name, growable)).rejects.toThrow(/give it a WebAssembly.Memory/);
     for (const heapBase of [-8, 12, 2 ** 32, 1.5]) {
       await expect(loadAllocator(name, LinearMemory.create(), { heapBase })).rejects.toThrow(RangeError);
       await expect(loadAllocator.attach(name, LinearMemory.create(), heapBase)).rejects.toThrow(RangeError);

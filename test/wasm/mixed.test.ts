@@ -4,9 +4,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Allocator, AllocatorBase, type BlockAllocator, type HeapStats } from "../../src/allocator/contract.js";
+import type { Allocator } from "../../src/allocator/contract.js";
 import { LinearMemory } from "../../src/memory/linear-memory.js";
 import { loadAllocator } from "../../src/wasm/loader.js";
+import { Alternating } from "../support/alternating.js";
 import { MODULE_CASES } from "./support/cases.js";
 import { Lockstep } from "./support/lockstep.js";
 import { LiveBlocks, steps } from "./support/steps.js";
@@ -15,54 +16,6 @@ const HEAP_BASE = 256;
 
 /** Memories for random workloads: small enough a maximum that the largest requests run out of memory. */
 const SMALL_MEMORY = { maximumPages: 256 };
-
-/** One heap used through two allocators: each call goes to the one the next choice names. */
-class Alternating extends AllocatorBase {
-  readonly name = "alternating";
-  readonly memory: LinearMemory;
-  readonly heapBase: number;
-  private turn = 0;
-
-  constructor(
-    private readonly sides: readonly [Allocator, Allocator],
-    private readonly choices: readonly boolean[],
-  ) {
-    super();
-    this.memory = sides[0].memory;
-    this.heapBase = sides[0].heapBase;
-  }
-
-  allocate(size: number, align?: number): number {
-    return this.next().allocate(size, align);
-  }
-
-  free(ptr: number): void {
-    this.next().free(ptr);
-  }
-
-  reallocate(ptr: number, size: number): number {
-    return (this.next() as BlockAllocator).reallocate(ptr, size);
-  }
-
-  reset(): void {
-    this.next().reset();
-  }
-
-  stats(): HeapStats {
-    return this.sides[0].stats();
-  }
-
-  /** Both sides must accept the heap. */
-  check(): void {
-    this.sides[0].check();
-    this.sides[1].check();
-  }
-
-  private next(): Allocator {
-    const choice = this.choices[this.turn++ % this.choices.length];
-    return this.sides[choice ? 1 : 0];
-  }
-}
 
 describe.each(MODULE_CASES)("one $name heap shared by both builds", (moduleCase) => {
   /** The two builds, each able to make a heap in a memory or to attach to one already there. */

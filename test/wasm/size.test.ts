@@ -1,7 +1,7 @@
 /**
  * Each module's size, as the package ships it, against its target: the whole C allocation family and the seed's, with
  * every check, in at most the bytes the target allows. A module known to be over its target says why, and must not
- * grow beyond the size it was measured at.
+ * grow beyond the size it was measured at. The shared builds have no target, and must not grow either.
  */
 import { describe, expect, it } from "vitest";
 import { allocatorModuleBytes } from "../../src/wasm/modules.js";
@@ -21,4 +21,13 @@ describe.each(MODULE_CASES)("the $name module's size", (moduleCase) => {
       expect(size).toBeLessThanOrEqual(overTarget.measuredSize);
     });
   }
+});
+
+describe.each(MODULE_CASES)("the $name module's shared build", (moduleCase) => {
+  const size = allocatorModuleBytes(moduleCase.name, { shared: true }).length;
+  it(`has no target, and must not grow: ${size} B, at most ${moduleCase.sharedSize} B`, () => {
+    expect(size).toBeLessThanOrEqual(moduleCase.sharedSize);
+    // The unshared build carries none of the lock.
+    expect(allocatorModuleBytes(moduleCase.name).length).toBeLessThan(size);
+  });
 });

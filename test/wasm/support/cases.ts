@@ -19,6 +19,11 @@ export interface ModuleCase {
    * Its size test then holds that it is still over the target, so that the note goes when the module meets it.
    */
   overTarget?: { reason: string; measuredSize: number };
+  /**
+   * The size of the shared build (assembly/threads/), which has no target: the lock and its inlined uses in every entry
+   * point on top of the module, held to the size it was measured at.
+   */
+  sharedSize: number;
   /** Whether workloads include `reallocate` (for block allocators). */
   reallocate: boolean;
   /** Whether freeing a block twice is refused as DOUBLE_FREE (for allocators that free blocks one by one). */
@@ -36,9 +41,10 @@ export const MODULE_CASES: readonly ModuleCase[] = [
         "(a live block's size word, agreeing with the block after it) 137 B",
       measuredSize: 1010,
     },
+    sharedSize: 1858,
     reallocate: true,
     doubleFree: true,
   },
-  { name: "buddy", typescript: buddy, sizeTarget: 2048, reallocate: true, doubleFree: true },
-  { name: "tlsf", typescript: tlsf, sizeTarget: 2048, reallocate: true, doubleFree: true },
+  { name: "buddy", typescript: buddy, sizeTarget: 2048, sharedSize: 2840, reallocate: true, doubleFree: true },
+  { name: "tlsf", typescript: tlsf, sizeTarget: 2048, sharedSize: 2860, reallocate: true, doubleFree: true },
 ];

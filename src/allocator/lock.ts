@@ -1,0 +1,207 @@
+/**
+ * The heap lock: how the threads that share one heap take turns, in JavaScript and in WebAssembly alike
+ * (assembly/shared/lock.ts is the same protocol). A third party that keeps to it can use a linmem heap from any
+ * language, at the same time as linmem's allocators.
+ *
+ * The lock word is the heap header's second u32, at heapBase + 4 (heap-header.ts), 0 in a new heap:
+ *
+ *     0            free
+ *     tag          held by the thread whose tag this is: an even number other than 0
+ *     tag | 1      held, and some thread may be waiting for it, so its release must wake one
+ *
+ * Every access to the word is a sequentially consistent atomic operation (`Atomics` in JavaScript, the atomic
+ * instructions of WebAssembly threads), and every byte of the heap is read and written only by the thread that holds
+ * the lock: the atomic operations that pass the lock from thread to thread also order all of those accesses. The
+ * memory's size is no exception: a heap grows only under its lock.
+ *
+ * Acquiring, as the thread with tag T:
+ *
+ *   1. Compare-and-swap the word from 0 to T. If it was 0, the lock is held. This is the usual way, and the only
+ *      atomic operation besides the release.
+ *   2. Spin briefly: up to LOCK_SPINS times, load the word, and when it is 0, compare-and-swap it from 0 to T.
+ *   3. Wait. Load the word, W:
+ *      - if W is 0, compare-and-swap it from 0 to T | 1 (a thread that has waited keeps the bit when it takes the
+ *        lock, as others may wait still), and the lock is held if that succeeds;
+ *      - else, if bit 0 of W is clear, compare-and-swap it from W to W | 1, and on failure start step 3 again;
+ *      - then wait while the word is W | 1: `Atomics.wait` in a worker or in Node's main thread,
+ *        `memory.atomic.wait32` in WebAssembly, for the time left at most; and start step 3 again.
+ *      Where a thread may not wait (a browser's main thread), it only spins: it loads the word until it is 0, and
+ *      compare-and-swaps it from 0 to T.
+ *   4. Give up when the lock timeout has passed since step 3 began: the call traps with LOCK_TIMEOUT, having changed
+ *      nothing but, perhaps, bit 0 of the word.
+ *
+ * Releasing: exchange the word with 0; if bit 0 of the old value was set, wake one waiter (`Atomics.notify`,
+ * `memory.atomic.notify`, with a count of 1).
+ *
+ * A thread never takes the lock twice (a second attempt would wait on itself), and holds it only inside a call: it
+ * never keeps it while doing something else, so a waiter waits at most for one operation of another thread.
+ *
+ * A thread that dies holding the lock (a worker terminated in the middle of a call) leaves the word holding its tag.
+ * Every other thread then traps with LOCK_TIMEOUT. A program that knows the thread is dead, and its tag (each
+ * allocator's `lockOwner`), can `breakLock` and then `check()` the heap: the dead thread may have left it half changed.
+ */
+import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
+import { AllocationTrap } from "./errors.js";
+import { LOCK_OFFSET } from "./heap-header.js";
+
+/** The bit of the lock word that says a thread may be waiting. */
+export const LOCK_WAITING = 1;
+
+/** Times a thread loads the lock word before it waits: a few microseconds, longer than most operations take. */
+export const LOCK_SPINS = 200;
+
+/**
+ * How long a call waits for the lock before it traps with LOCK_TIMEOUT, by default, in milliseconds. Operations take
+ * microseconds; `check()`, `stats()` and `walk()` of a heap take some 0.2 s per million blocks on a 2.6 GHz machine,
+ * which a waiting thread must sit out. A shorter timeout tells sooner of a dead thread, at the risk of trapping
+ * behind a long check.
+ */
+export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
+
+/** The longest lock timeout: what the modules' 32-bit global holds, some 24 days. */
+export const MAX_LOCK_TIMEOUT_MS = 0x7fff_ffff;
+
+export interface LockOptions {
+  /**
+   * How long, in milliseconds, a call waits for the heap's lock before it traps with LOCK_TIMEOUT, having changed
+   * nothing: a whole number from 0 (take the lock only if it is free) to 2^31 - 1. Default 5000.
+   */
+  lockTimeoutMs?: number;
+}
+
+/** Throws a RangeError unless `timeout` is a lock timeout. */
+export function requireLockTimeout(timeout: number): void {
+  if (!Number.isInteger(timeout) || timeout < 0 || timeout > MAX_LOCK_TIMEOUT_MS) {
+    throw new RangeError(`lockTimeoutMs must be a whole number from 0 to ${MAX_LOCK_TIMEOUT_MS}, got ${timeout}`);
+  }
+}
+
+/** A new tag: an even number from 2 to 2^32 - 2, drawn at random, so that two threads hardly ever share one. */
+export function newLockTag(): number {
+  const [random = 0] = crypto.getRandomValues(new Uint32Array(1));
+  return (random & ~LOCK_WAITING) >>> 0 || 2;
+}
+
+/** The lock of the heap at `heapBase` in a shared memory, as one thread (one tag) takes and releases it. */
+export class HeapLock {
+  /** The tag this lock is held with: an even number other than 0, unique to this object in all likelihood. */
+  readonly owner: number;
+  /** Milliseconds to wait before giving up. */
+  readonly timeoutMs: number;
+  private readonly words: Int32Array;
+  private readonly index: number;
+  /** The owner as the lock word holds it: an i32. */
+  private readonly tag: number;
+
+  constructor(memory: LinearMemory, heapBase: number, options: LockOptions = {}) {
+    const { lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS } = options;
+    requireLockTimeout(lockTimeoutMs);
+    if (!memory.shared) throw new TypeError("a heap lock is for a heap in a shared memory");
+    this.owner = newLockTag();
+    this.timeoutMs = lockTimeoutMs;
+    // A shared buffer is never detached, so a view made once keeps reaching the header.
+    this.words = memory.i32;
+    this.index = (heapBase + LOCK_OFFSET) >>> 2;
+    this.tag = this.owner | 0;
+  }
+
+  /** Takes the lock, waiting for it as long as the timeout allows; else traps with LOCK_TIMEOUT, naming `operation`. */
+  acquire(operation: string): void {
+    if (Atomics.compareExchange(this.words, this.index, 0, this.tag) !== 0) this.contend(operation);
+  }
+
+  release(): void {
+    if ((Atomics.exchange(this.words, this.index, 0) & LOCK_WAITING) !== 0) Atomics.notify(this.words, this.index, 1);
+  }
+
+  /** Steps 2 to 4 of the protocol: the lock was held when `acquire` tried. */
+  private contend(operation: string): void {
+    const { words, index, tag } = this;
+    for (let spin = 0; spin < LOCK_SPINS; spin++) {
+      if (Atomics.load(words, index) === 0 && Atomics.compareExchange(words, index, 0, tag) === 0) return;
+    }
+    const waits = mayWait();
+    const deadline = performance.now() + this.timeoutMs;
+    for (;;) {
+      const word = Atomics.load(words, index);
+      if (word === 0) {
+        // A thread that waited takes the lock with the bit, for whoever still waits.
+        if (Atomics.compareExchange(words, index, 0, waits ? tag | LOCK_WAITING : tag) === 0) return;
+        continue;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) throw this.timedOut(operation, word);
+      if (!waits) continue;
+      if ((word & LOCK_WAITING) === 0 && Atomics.compareExchange(words, index, word, word | LOCK_WAITING) !== word) {
+        continue;
+      }
+      Atomics.wait(words, index, word | LOCK_WAITING, left);
+    }
+  }
+
+  private timedOut(operation: string, word: number): AllocationTrap {
+    const holder = tagOf(word);
+    return new AllocationTrap(
+      "LOCK_TIMEOUT",
+      `${operation}: the heap's lock was held by the thread with tag ${holder} for all of ${this.timeoutMs} ms; ` +
+        "if that thread is dead, breakLock(memory, heapBase, tag) and check() the heap",
+    );
+  }
+}
+
+/** Whether this thread may block in Atomics.wait: everywhere but a browser's main thread. Asked once. */
+let waitAllowed: boolean | undefined;
+
+function mayWait(): boolean {
+  if (waitAllowed === undefined) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      waitAllowed = true;
+    } catch {
+      waitAllowed = false;
+    }
+  }
+  return waitAllowed;
+}
+
+/** Whether the thread running this may wait for a lock (false on a browser's main thread), for hosts of modules. */
+export function threadMayWait(): boolean {
+  return mayWait();
+}
+
+function tagOf(word: number): number {
+  return (word & ~LOCK_WAITING) >>> 0;
+}
+
+function lockIndex(memory: LinearMemory, heapBase: number): number {
+  if (heapBase + LOCK_OFFSET + 4 > memory.byteLength) {
+    throw new RangeError(`no heap at ${heapBase}: memory ends at ${memory.byteLength}`);
+  }
+  return (heapBase + LOCK_OFFSET) >>> 2;
+}
+
+/** The tag of the thread that holds the lock of the heap at `heapBase`, or 0 when it is free. */
+export function lockHolder(source: MemorySource, heapBase: number): number {
+  const memory = LinearMemory.wrap(source);
+  return tagOf(Atomics.load(memory.i32, lockIndex(memory, heapBase)));
+}
+
+/**
+ * Releases the lock of the heap at `heapBase` if the thread tagged `holder` holds it, and wakes every waiter: for a
+ * program that knows that thread to be dead (a worker that exited or was terminated in the middle of a call). Returns
+ * whether it did. The dead thread may have left the heap half changed: `check()` it before going on, and if it fails,
+ * give the heap up (or `reset()` it, losing every block). Breaking the lock of a live thread corrupts the heap.
+ */
+export function breakLock(source: MemorySource, heapBase: number, holder: number): boolean {
+  const memory = LinearMemory.wrap(source);
+  const words = memory.i32;
+  const index = lockIndex(memory, heapBase);
+  for (;;) {
+    const word = Atomics.load(words, index);
+    if (word === 0 || tagOf(word) !== holder) return false;
+    if (Atomics.compareExchange(words, index, word, 0) === word) {
+      Atomics.notify(words, index);
+      return true;
+    }
+  }
+}
