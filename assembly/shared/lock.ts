@@ -75,28 +75,31 @@ export function releaseIfHeld(): void {
   if (held) HeapLock.release();
 }
 
-/** Steps 2 to 4 of the protocol: the lock was held when `acquire` tried. Kept out of line, as it is rare. */
+/**
+ * Steps 2 to 4 of the protocol: the lock was held when `acquire` tried. A thread woken from its wait spins again before
+ * it sleeps again, as in src/allocator/lock.ts. Kept out of line, as it is rare.
+ */
 function contend(): bool {
   const tag = lock_owner;
-  for (let spin: u32 = 0; spin < LOCK_SPINS; spin++) {
-    if (!atomic.load<u32>(word) && !atomic.cmpxchg<u32>(word, 0, tag)) return true;
-  }
-  const deadline = now() + <f64>timeoutMs;
+  let deadline: f64 = -1;
+  // A thread that has waited takes the lock with the bit, for whoever still waits.
+  let taking = tag;
   while (true) {
-    const seen = atomic.load<u32>(word);
-    if (!seen) {
-      // A thread that waited takes the lock with the bit, for whoever still waits.
-      if (!atomic.cmpxchg<u32>(word, 0, mayWait ? tag | LOCK_WAITING : tag)) return true;
-      continue;
+    for (let spin: u32 = 0; spin < LOCK_SPINS; spin++) {
+      if (!atomic.load<u32>(word) && !atomic.cmpxchg<u32>(word, 0, taking)) return true;
     }
-    const left = deadline - now();
-    if (left <= 0) {
+    const time = now();
+    if (deadline < 0) deadline = time + <f64>timeoutMs;
+    const seen = atomic.load<u32>(word);
+    if (!seen) continue;
+    if (time >= deadline) {
       trap.trap_code = trap.LOCK_TIMEOUT;
       return false;
     }
     if (!mayWait) continue;
     if (!(seen & LOCK_WAITING) && atomic.cmpxchg<u32>(word, seen, seen | LOCK_WAITING) !== seen) continue;
+    taking = tag | LOCK_WAITING;
     // The timeout is in nanoseconds.
-    memory.atomic.wait32(word, <i32>(seen | LOCK_WAITING), <i64>(left * 1e6));
+    memory.atomic.wait32(word, <i32>(seen | LOCK_WAITING), <i64>((deadline - time) * 1e6));
   }
 }

@@ -18,17 +18,15 @@
  *
  *   1. Compare-and-swap the word from 0 to T. If it was 0, the lock is held. This is the usual way, and the only
  *      atomic operation besides the release.
- *   2. Spin briefly: up to LOCK_SPINS times, load the word, and when it is 0, compare-and-swap it from 0 to T.
- *   3. Wait. Load the word, W:
- *      - if W is 0, compare-and-swap it from 0 to T | 1 (a thread that has waited keeps the bit when it takes the
- *        lock, as others may wait still), and the lock is held if that succeeds;
- *      - else, if bit 0 of W is clear, compare-and-swap it from W to W | 1, and on failure start step 3 again;
- *      - then wait while the word is W | 1: `Atomics.wait` in a worker or in Node's main thread,
- *        `memory.atomic.wait32` in WebAssembly, for the time left at most; and start step 3 again.
- *      Where a thread may not wait (a browser's main thread), it only spins: it loads the word until it is 0, and
- *      compare-and-swaps it from 0 to T.
- *   4. Give up when the lock timeout has passed since step 3 began: the call traps with LOCK_TIMEOUT, having changed
- *      nothing but, perhaps, bit 0 of the word.
+ *   2. Spin briefly: up to LOCK_SPINS times, load the word, and when it is 0, compare-and-swap it from 0 to T (to
+ *      T | 1 once the thread has waited in step 3: it keeps the bit for whoever still waits). The lock is held if that
+ *      succeeds.
+ *   3. Wait. Load the word, W. If W is 0, go back to step 2. Else, if bit 0 of W is clear, compare-and-swap it from W
+ *      to W | 1, and on failure go back to step 2. Then wait while the word is W | 1 (`Atomics.wait` in a worker or in
+ *      Node's main thread, `memory.atomic.wait32` in WebAssembly), for the time left at most, and go back to step 2.
+ *      Where a thread may not wait (a browser's main thread), it goes back to step 2 at once: it only spins.
+ *   4. Give up when the lock timeout has passed since step 3 first began: the call traps with LOCK_TIMEOUT, having
+ *      changed nothing but, perhaps, bit 0 of the word.
  *
  * Releasing: exchange the word with 0; if bit 0 of the old value was set, wake one waiter (`Atomics.notify`,
  * `memory.atomic.notify`, with a count of 1).
@@ -114,28 +112,32 @@ export class HeapLock {
     if ((Atomics.exchange(this.words, this.index, 0) & LOCK_WAITING) !== 0) Atomics.notify(this.words, this.index, 1);
   }
 
-  /** Steps 2 to 4 of the protocol: the lock was held when `acquire` tried. */
+  /**
+   * Steps 2 to 4 of the protocol: the lock was held when `acquire` tried. A thread woken from its wait spins again
+   * before it sleeps again, rather than setting the bit at once: a bit set makes every release wake a thread, which
+   * costs the releasing thread as much as many operations.
+   */
   private contend(operation: string): void {
     const { words, index, tag } = this;
-    for (let spin = 0; spin < LOCK_SPINS; spin++) {
-      if (Atomics.load(words, index) === 0 && Atomics.compareExchange(words, index, 0, tag) === 0) return;
-    }
     const waits = mayWait();
-    const deadline = performance.now() + this.timeoutMs;
+    let deadline = -1;
+    // A thread that has waited takes the lock with the bit, for whoever still waits.
+    let taking = tag;
     for (;;) {
-      const word = Atomics.load(words, index);
-      if (word === 0) {
-        // A thread that waited takes the lock with the bit, for whoever still waits.
-        if (Atomics.compareExchange(words, index, 0, waits ? tag | LOCK_WAITING : tag) === 0) return;
-        continue;
+      for (let spin = 0; spin < LOCK_SPINS; spin++) {
+        if (Atomics.load(words, index) === 0 && Atomics.compareExchange(words, index, 0, taking) === 0) return;
       }
-      const left = deadline - performance.now();
-      if (left <= 0) throw this.timedOut(operation, word);
+      const now = performance.now();
+      if (deadline < 0) deadline = now + this.timeoutMs;
+      const word = Atomics.load(words, index);
+      if (word === 0) continue;
+      if (now >= deadline) throw this.timedOut(operation, word);
       if (!waits) continue;
       if ((word & LOCK_WAITING) === 0 && Atomics.compareExchange(words, index, word, word | LOCK_WAITING) !== word) {
         continue;
       }
-      Atomics.wait(words, index, word | LOCK_WAITING, left);
+      taking = tag | LOCK_WAITING;
+      Atomics.wait(words, index, word | LOCK_WAITING, deadline - now);
     }
   }
 

@@ -2,6 +2,7 @@
  * The report as Markdown: a table per workload, as BENCHMARKS.md shows them, laid out as the project's formatter
  * (Biome) lays tables out, so that the output can go into the document as it is.
  */
+import { describeThreads, threadsTables } from "./format-threads.js";
 import { describeMachine } from "./machine.js";
 import { type BenchReport, COLUMN_NOTES, columnHeadings, describeRuns, reportRows } from "./report.js";
 
@@ -23,8 +24,14 @@ export function formatMarkdown(report: BenchReport): string {
     );
     if (reasons.length > 0) lines.push("", ...reasons);
   }
+  if (report.threads !== undefined) {
+    lines.push("", "### threads", "", `${capitalized(describeThreads(report.threads))}.`);
+    for (const { title, headings, rows } of threadsTables(report.threads)) {
+      lines.push("", `${title}:`, "", ...table(headings, rows));
+    }
+  }
   if (report.unavailable.length > 0) lines.push("", ...report.unavailable.map(({ reason }) => `${reason}.`));
-  lines.push("", COLUMN_NOTES.join(" "));
+  if (report.workloads.length > 0) lines.push("", COLUMN_NOTES.join(" "));
   return `${lines.join("\n")}\n`;
 }
 

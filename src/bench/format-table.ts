@@ -1,4 +1,6 @@
 /** The report as plain text tables, for a terminal. */
+
+import { describeThreads, threadsTables } from "./format-threads.js";
 import { describeMachine } from "./machine.js";
 import { type BenchReport, COLUMN_NOTES, columnHeadings, describeRuns, reportRows } from "./report.js";
 
@@ -24,7 +26,18 @@ export function formatTable(report: BenchReport): string {
       );
     }
   }
+  if (report.threads !== undefined) {
+    lines.push("", `threads: ${describeThreads(report.threads)}`);
+    for (const { title, headings, rows } of threadsTables(report.threads)) {
+      const widths = headings.map((_, column) =>
+        Math.max(...[headings, ...rows].map((cells) => cells[column]?.length ?? 0)),
+      );
+      const line = (cells: string[]): string =>
+        `  ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] as number) : cell.padStart(widths[column] as number))).join("  ")}`;
+      lines.push("", `  ${title}`, line(headings), ...rows.map(line));
+    }
+  }
   for (const { reason } of report.unavailable) lines.push("", reason);
-  lines.push("", ...COLUMN_NOTES);
+  if (report.workloads.length > 0) lines.push("", ...COLUMN_NOTES);
   return `${lines.join("\n")}\n`;
 }

@@ -4,6 +4,7 @@
  */
 import type { Machine } from "./machine.js";
 import type { BenchResult, PairResult, WorkloadSummary } from "./runner.js";
+import type { ThreadsReport } from "./threads.js";
 import { formatBytes, formatNanoseconds, formatRatio } from "./units.js";
 
 export interface BenchReport extends BenchResult {
@@ -12,6 +13,8 @@ export interface BenchReport extends BenchResult {
   machine: Machine;
   /** When the benchmark ran, as an ISO date. */
   date: string;
+  /** The threads workload's figures, when it ran. */
+  threads?: ThreadsReport;
 }
 
 /** One row of a report's table: the allocator, then either its figures or why it has none. */

@@ -8,8 +8,9 @@ import { formatMarkdown } from "../bench/format-markdown.js";
 import { formatTable } from "../bench/format-table.js";
 import { thisMachine } from "../bench/machine.js";
 import { type BenchReport, hasFailures } from "../bench/report.js";
-import { ringWorkload } from "../bench/ring.js";
-import { runBenchmark } from "../bench/runner.js";
+import { RING_DEFAULTS, ringWorkload } from "../bench/ring.js";
+import { type BenchResult, runBenchmark } from "../bench/runner.js";
+import { runThreads, THREADS_CONTENDERS, type ThreadsReport } from "../bench/threads.js";
 import { traceWorkload } from "../bench/trace-workload.js";
 import type { Workload } from "../bench/workload.js";
 import { loadTrace, SAMPLE_TRACE, traceFiles } from "../trace/load.js";
@@ -33,17 +34,23 @@ export async function benchCommand(args: string[], io: CommandIo, contenders: re
   }
   const chosen = chooseContenders("bench", settings.allocators, contenders);
   const workloads = makeWorkloads(settings);
-  const result = await runBenchmark(workloads, chosen, {
-    runs: settings.runs,
-    timeLimit: settings.timeLimit,
-    progress: await io.progress(),
-    isolate: !settings.inProcess,
-  });
+  const progress = await io.progress();
+  const result: BenchResult =
+    workloads.length > 0
+      ? await runBenchmark(workloads, chosen, {
+          runs: settings.runs,
+          timeLimit: settings.timeLimit,
+          progress,
+          isolate: !settings.inProcess,
+        })
+      : { runs: settings.runs, workloads: [], contenders: [], unavailable: [], results: [] };
+  const threads = settings.workloads.includes("threads") ? await threadsWorkload(settings, io) : undefined;
   const report: BenchReport = {
     command: ["linmem", "bench", ...args].map(quoted).join(" "),
     machine: thisMachine(),
     date: new Date().toISOString().slice(0, 10),
     ...result,
+    ...(threads === undefined ? {} : { threads }),
   };
   io.out(FORMATTERS[settings.format](report));
   if (settings.chart !== null) {
@@ -54,6 +61,30 @@ export async function benchCommand(args: string[], io: CommandIo, contenders: re
   for (const { reason } of report.unavailable) io.err(`linmem bench: ${reason}\n`);
   const missingAskedFor = settings.allocators !== null && report.unavailable.length > 0;
   return hasFailures(report) || missingAskedFor ? 1 : 0;
+}
+
+/**
+ * The threads workload, on the allocators asked for that it can run (linmem's that reuse memory, in both builds), or
+ * on all of those. One asked for that it cannot run is named on the error stream, not an error: other workloads may
+ * have run it.
+ */
+async function threadsWorkload(settings: BenchSettings, io: CommandIo): Promise<ThreadsReport> {
+  const asked = settings.allocators;
+  const contenders = THREADS_CONTENDERS.filter(({ name }) => asked === null || asked.includes(name));
+  for (const name of asked ?? []) {
+    if (!contenders.some((contender) => contender.name === name)) {
+      const known = THREADS_CONTENDERS.map((contender) => contender.name).join(", ");
+      io.err(`linmem bench: ${name} is not in the threads workload, which runs ${known}\n`);
+    }
+  }
+  const [liveBlocks = RING_DEFAULTS.liveBlocks, ...otherRings] = settings.ring.liveBlocks;
+  if (otherRings.length > 0) io.err(`linmem bench: the threads workload runs the ring of ${liveBlocks} alone\n`);
+  return runThreads(contenders, {
+    threads: settings.threads,
+    ring: { ...settings.ring, liveBlocks },
+    runs: settings.runs,
+    progress: await io.progress(),
+  });
 }
 
 /** The rings, then the traces, in the order the command line gives them. */

@@ -7,7 +7,13 @@ export const DEFAULT_RUNS = 5;
 /** Seconds. */
 export const DEFAULT_TIME_LIMIT = 60;
 
-export const WORKLOAD_KINDS = ["ring", "trace"] as const;
+export const WORKLOAD_KINDS = ["ring", "trace", "threads"] as const;
+/** The workloads run when --workload is not given: the threads workload only when --threads is. */
+export const DEFAULT_WORKLOADS: readonly WorkloadKind[] = ["ring", "trace"];
+/** The thread counts of the threads workload when --threads is not given. */
+export const DEFAULT_THREADS = [1, 2, 4];
+/** The most threads the threads workload runs at once. */
+export const MAX_THREADS = 64;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 export const FORMATS = ["table", "json", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -27,6 +33,8 @@ export interface BenchSettings {
   timeLimit: number;
   /** Run every allocator in this process rather than each in a worker of its own. */
   inProcess: boolean;
+  /** The thread counts of the threads workload (used when `workloads` includes it). */
+  threads: number[];
 }
 
 export interface ReplaySettings {
@@ -56,17 +64,24 @@ export function benchSettings(args: string[]): BenchSettings {
         seed: { type: "string" },
         "time-limit": { type: "string" },
         "in-process": { type: "boolean" },
+        threads: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }),
   );
   const traces = values.trace ?? [];
+  const threadsGiven = values.threads !== undefined;
   const workloads =
     values.workload === undefined
-      ? [...WORKLOAD_KINDS]
+      ? threadsGiven
+        ? ["threads" as const]
+        : [...DEFAULT_WORKLOADS]
       : unique(values.workload.flatMap(list).map((kind) => oneOf("bench", "--workload", kind, WORKLOAD_KINDS)));
   if (traces.length > 0 && !workloads.includes("trace")) {
     throw new UsageError("bench", "--trace is given, but --workload leaves out trace");
+  }
+  if (threadsGiven && !workloads.includes("threads")) {
+    throw new UsageError("bench", "--threads is given, but --workload leaves out threads");
   }
   const ring = RING_DEFAULTS;
   const sizes = values["ring-sizes"] === undefined ? [ring.minSize, ring.maxSize] : sizeRange(values["ring-sizes"]);
@@ -93,6 +108,10 @@ export function benchSettings(args: string[]): BenchSettings {
     },
     timeLimit: whole("--time-limit", values["time-limit"], DEFAULT_TIME_LIMIT, 1, 86_400),
     inProcess: values["in-process"] === true,
+    threads:
+      values.threads === undefined
+        ? [...DEFAULT_THREADS]
+        : unique(list(values.threads).map((count) => whole("--threads", count, 0, 1, MAX_THREADS))),
   };
 }
 

@@ -1,6 +1,6 @@
 /** What the command says about itself. */
 import { RING_DEFAULTS } from "../bench/ring.js";
-import { DEFAULT_RUNS, DEFAULT_TIME_LIMIT } from "./settings.js";
+import { DEFAULT_RUNS, DEFAULT_THREADS, DEFAULT_TIME_LIMIT } from "./settings.js";
 
 export function generalHelp(): string {
   return `Usage: linmem <command> [options]
@@ -26,7 +26,8 @@ Runs each allocator on each workload: once with every block's bytes written and 
 then several timed runs, interleaved between allocators (time per operation: median, min and max).
 
 Options:
-  --workload ring|trace     the workloads to run; repeatable (default: both)
+  --workload KIND           ring, trace or threads; repeatable (default: ring and trace, or threads alone
+                            when --threads is given)
   --trace FILE|DIR          a trace to replay, gzip-compressed or plain; a directory gives each *.trace and
                             *.trace.gz in it; repeatable (default: the sample trace the package ships)
   --allocators LIST         comma-separated (default: all): ${allocators.join(", ")}
@@ -41,6 +42,11 @@ Options:
                             (default ${DEFAULT_TIME_LIMIT})
   --in-process              run every allocator in this process, rather than each in a worker thread of its own
                             (where they share one JIT and one garbage collector, and disturb each other)
+  --threads LIST            the threads workload's thread counts, comma-separated (default ${DEFAULT_THREADS.join(",")}):
+                            linmem's allocators on one shared heap, each thread in a worker doing ring steps
+                            (the first --ring-live ring each, --ring-steps a round), independently and as
+                            producers and consumers (every block freed by another thread); and one thread alone,
+                            on a shared and on an unshared memory
   -h, --help                this text
 
 An allocator whose bytes do not survive, or that throws, fails: the exit status is then 1.

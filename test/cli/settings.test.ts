@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { RING_DEFAULTS } from "../../src/bench/ring.js";
-import { benchSettings, DEFAULT_RUNS, DEFAULT_TIME_LIMIT, replaySettings } from "../../src/cli/settings.js";
+import {
+  benchSettings,
+  DEFAULT_RUNS,
+  DEFAULT_THREADS,
+  DEFAULT_TIME_LIMIT,
+  replaySettings,
+} from "../../src/cli/settings.js";
 import { UsageError } from "../../src/cli/usage-error.js";
 
 function usageError(read: () => unknown): UsageError {
@@ -32,7 +38,17 @@ describe("linmem bench's settings", () => {
       },
       timeLimit: DEFAULT_TIME_LIMIT,
       inProcess: false,
+      threads: DEFAULT_THREADS,
     });
+  });
+
+  it("run the threads workload alone when --threads is given, and with others when --workload says so", () => {
+    expect(benchSettings(["--threads", "1,2, 4,2"])).toMatchObject({ workloads: ["threads"], threads: [1, 2, 4] });
+    expect(benchSettings(["--workload", "ring,threads"])).toMatchObject({
+      workloads: ["ring", "threads"],
+      threads: DEFAULT_THREADS,
+    });
+    expect(benchSettings(["--workload", "trace", "--workload", "threads", "--threads", "8"]).threads).toEqual([8]);
   });
 
   it("read lists, repeated options and grouped digits", () => {
@@ -92,7 +108,10 @@ describe("linmem bench's settings", () => {
     [["--ring-live", "10,x"], '--ring-live expects a whole number from 1 to 10000000, got "x"'],
     [["--ring-sizes", "512..8"], '--ring-sizes expects MIN..MAX, whole numbers with MIN <= MAX <= 1 GiB, got "512..8"'],
     [["--format", "html"], '--format expects one of table, json, markdown, got "html"'],
-    [["--workload", "random"], '--workload expects one of ring, trace, got "random"'],
+    [["--workload", "random"], '--workload expects one of ring, trace, threads, got "random"'],
+    [["--workload", "ring", "--threads", "2"], "--threads is given, but --workload leaves out threads"],
+    [["--threads", "0"], '--threads expects a whole number from 1 to 64, got "0"'],
+    [["--threads", "2,x"], '--threads expects a whole number from 1 to 64, got "x"'],
     [["--workload", "ring", "--trace", "a.trace"], "--trace is given, but --workload leaves out trace"],
     [["--chart", "chart.png"], '--chart writes SVG: name a .svg file, not "chart.png"'],
   ])("refuse %j: %s", (args, message) => {
