@@ -41,6 +41,7 @@
 import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
 import { AllocationTrap } from "./errors.js";
 import { LOCK_OFFSET } from "./heap-header.js";
+import { lockWordOperations } from "./lock-word.js";
 
 /** The bit of the lock word that says a thread may be waiting. */
 export const LOCK_WAITING = 1;
@@ -90,6 +91,10 @@ export class HeapLock {
   private readonly index: number;
   /** The owner as the lock word holds it: an i32. */
   private readonly tag: number;
+  /** The lock word's byte address, and the two operations of the usual way, through WebAssembly where they can be. */
+  private readonly address: number;
+  private readonly take: (address: number, tag: number) => number;
+  private readonly give: (address: number) => number;
 
   constructor(memory: LinearMemory, heapBase: number, options: LockOptions = {}) {
     const { lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS } = options;
@@ -101,15 +106,17 @@ export class HeapLock {
     this.words = memory.i32;
     this.index = (heapBase + LOCK_OFFSET) >>> 2;
     this.tag = this.owner | 0;
+    this.address = heapBase + LOCK_OFFSET;
+    ({ take: this.take, give: this.give } = lockWordOperations(memory));
   }
 
   /** Takes the lock, waiting for it as long as the timeout allows; else traps with LOCK_TIMEOUT, naming `operation`. */
   acquire(operation: string): void {
-    if (Atomics.compareExchange(this.words, this.index, 0, this.tag) !== 0) this.contend(operation);
+    if (this.take(this.address, this.tag) !== 0) this.contend(operation);
   }
 
   release(): void {
-    if ((Atomics.exchange(this.words, this.index, 0) & LOCK_WAITING) !== 0) Atomics.notify(this.words, this.index, 1);
+    if ((this.give(this.address) & LOCK_WAITING) !== 0) Atomics.notify(this.words, this.index, 1);
   }
 
   /**
