@@ -3,10 +3,13 @@
 // rounds of 10,000,000 pairs:
 //
 // - in WebAssembly, a loop of the two instructions, as the shared builds run them (inline in every entry point);
-// - in JavaScript, with Atomics.compareExchange and Atomics.exchange, as src/allocator/lock.ts takes and releases it;
-// - in JavaScript, each instruction in a call to a WebAssembly function, to tell the instructions from the calls.
+// - in JavaScript, with Atomics.compareExchange and Atomics.exchange, as on a SharedArrayBuffer;
+// - in JavaScript, each instruction in a call to a WebAssembly function, to tell the instructions from the calls, and
+//   as src/allocator/lock-word.ts takes and releases the lock.
 //
-// And, for scale, an Atomics.load and a plain load of the same word from JavaScript.
+// And, for scale, an Atomics.load and a plain load of the same word from JavaScript; and what an allocator saves by
+// holding its views under the lock (src/allocator/locked-allocator.ts): asking a shared memory for its buffer, the one
+// way to learn whether another thread grew it.
 //
 //     node bench/lock-cost.mjs
 import createWabt from "wabt";
@@ -54,6 +57,11 @@ const ways = {
     for (let i = 0; i < n; i++) sum += words[1];
     return sum;
   },
+  "JavaScript, a shared memory's buffer": (n) => {
+    let sum = 0;
+    for (let i = 0; i < n / 10; i++) sum += memory.buffer.byteLength;
+    return sum;
+  },
 };
 
 const times = Object.fromEntries(Object.keys(ways).map((way) => [way, []]));
@@ -62,7 +70,8 @@ for (let round = 0; round < ROUNDS + 1; round++) {
     const start = process.hrtime.bigint();
     run(PAIRS);
     // The first round warms up.
-    if (round > 0) times[way].push(Number(process.hrtime.bigint() - start) / PAIRS);
+    if (round > 0)
+      times[way].push(Number(process.hrtime.bigint() - start) / (way.endsWith("buffer") ? PAIRS / 10 : PAIRS));
   }
 }
 for (const [way, spent] of Object.entries(times)) {

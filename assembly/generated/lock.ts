@@ -9,8 +9,8 @@ export const LOCK_SPINS: u32 = 200;
 
 /**
  * How long a call waits for the lock before it traps with LOCK_TIMEOUT, by default, in milliseconds. Operations take
- * microseconds, growing the memory a little more; `check()`, `stats()` and `walk()` take up to some 0.15 s per million
- * blocks (docs/threads.md), which a waiting thread must sit out. A shorter timeout tells sooner of a dead thread, at
+ * microseconds, growing the memory a little more; `check()`, `stats()` and `walk()` take up to some 0.2 s per million
+ * blocks (bench/heap-walk-time.mjs), which a waiting thread must sit out. A shorter timeout tells sooner of a dead thread, at
  * the risk of trapping behind a long check.
  */
 export const DEFAULT_LOCK_TIMEOUT_MS: u32 = 5000;

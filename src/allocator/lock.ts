@@ -34,6 +34,9 @@
  * A thread never takes the lock twice (a second attempt would wait on itself), and holds it only inside a call: it
  * never keeps it while doing something else, so a waiter waits at most for one operation of another thread.
  *
+ * Here, the compare-and-swap of step 1 and the exchange of the release go through lock-word.ts, which runs them in
+ * WebAssembly where it can, as that costs less than `Atomics`; the rest is `Atomics`.
+ *
  * A thread that dies holding the lock (a worker terminated in the middle of a call) leaves the word holding its tag.
  * Every other thread then traps with LOCK_TIMEOUT. A program that knows the thread is dead, and its tag (each
  * allocator's `lockOwner`), can `breakLock` and then `check()` the heap: the dead thread may have left it half changed.
@@ -51,8 +54,8 @@ export const LOCK_SPINS = 200;
 
 /**
  * How long a call waits for the lock before it traps with LOCK_TIMEOUT, by default, in milliseconds. Operations take
- * microseconds, growing the memory a little more; `check()`, `stats()` and `walk()` take up to some 0.15 s per million
- * blocks (docs/threads.md), which a waiting thread must sit out. A shorter timeout tells sooner of a dead thread, at
+ * microseconds, growing the memory a little more; `check()`, `stats()` and `walk()` take up to some 0.2 s per million
+ * blocks (bench/heap-walk-time.mjs), which a waiting thread must sit out. A shorter timeout tells sooner of a dead thread, at
  * the risk of trapping behind a long check.
  */
 export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
