@@ -47,7 +47,7 @@ export {
   replay,
 } from "./trace/replay.js";
 export { parseTrace, type Trace, TraceFormatError } from "./trace/trace.js";
-export type { AllocatorExports } from "./wasm/abi.js";
+export type { AllocatorExports, SharedAllocatorExports } from "./wasm/abi.js";
 export { type LinkedProgram, type LinkOptions, linkProgram } from "./wasm/link-program.js";
 export { type LoadAllocator, loadAllocator } from "./wasm/loader.js";
 export {
@@ -55,5 +55,6 @@ export {
   type AllocatorModuleName,
   allocatorModule,
   allocatorModuleBytes,
+  type ModuleBuildOptions,
 } from "./wasm/modules.js";
 export { WasmAllocator } from "./wasm/wasm-allocator.js";

@@ -1,9 +1,9 @@
 /**
- * The shared build of the arena: the module of ../arena.ts for a memory shared between threads. Every entry point takes the
- * heap's lock (../shared/lock.ts) for the whole call, around the functions of ../arena.ts, which call one another freely
- * and never take it; a trap in the middle of a call lets go of it first (trap.fail). The same ABI as the unshared
- * build, and two exports more: lock_setup, by which the host sets the instance up, and lock_owner, its tag. It imports
- * its memory as a shared `env.memory`, and a clock in milliseconds as `env.now`.
+ * The shared build of the arena: the module of ../arena.ts for a memory shared between threads. Every entry point takes
+ * the heap's lock (../shared/lock.ts) for the whole call, around the functions of ../arena.ts, which call one another
+ * freely and never take it; a trap in the middle of a call lets go of it first (trap.Trap.with). The same ABI as the
+ * unshared build, and two exports more: lock_setup, by which the host sets the instance up, and lock_owner, its tag. It
+ * imports its memory as a shared `env.memory`, and a clock in milliseconds as `env.now`.
  *
  * The three threads/*.ts differ in the allocator they import alone.
  */

@@ -49,18 +49,18 @@ import { lockWordOperations } from "./lock-word.js";
 /** The bit of the lock word that says a thread may be waiting. */
 export const LOCK_WAITING = 1;
 
-/** Times a thread loads the lock word before it waits: a few microseconds, longer than most operations take. */
+/** Times a thread loads the lock word before it waits: about a microsecond, longer than most operations take. */
 export const LOCK_SPINS = 200;
 
 /**
- * How long a call waits for the lock before it traps with LOCK_TIMEOUT, by default, in milliseconds. Operations take
- * microseconds, growing the memory a little more; `check()`, `stats()` and `walk()` take up to some 0.2 s per million
- * blocks (bench/heap-walk-time.mjs), which a waiting thread must sit out. A shorter timeout tells sooner of a dead thread, at
- * the risk of trapping behind a long check.
+ * How long a call waits for the lock before it traps with LOCK_TIMEOUT, by default, in milliseconds. An allocation
+ * takes tens of nanoseconds, growing the memory microseconds; `check()`, `stats()` and `walk()` take up to some 0.2 s
+ * per million blocks (bench/heap-walk-time.mjs), which a waiting thread must sit out. A shorter timeout tells sooner of
+ * a dead thread, at the risk of trapping behind a long check.
  */
 export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
 
-/** The longest lock timeout: what the modules' 32-bit global holds, some 24 days. */
+/** The longest lock timeout, some 24 days: the modules take it as an i32 (`lock_setup`). */
 export const MAX_LOCK_TIMEOUT_MS = 0x7fff_ffff;
 
 export interface LockOptions {

@@ -8,10 +8,10 @@
  * call only, so that no call takes it twice.
  *
  * The views. Another thread may have grown the memory since this one last looked, and only asking a shared
- * WebAssembly.Memory for its buffer tells, which costs half as much as a whole allocation. But the heap grows only under
- * its lock, and its state says where it ends: every byte an operation touches lies below that end, or in memory the
- * operation grows itself. So once the lock is held, the views are refreshed only when they stop short of the heap's
- * end, and held for the rest of the operation (`LinearMemory.holdViews`).
+ * WebAssembly.Memory for its buffer tells, which costs half as much as a whole allocation. But the heap grows only
+ * under its lock, and its state says where it ends: every byte an operation touches lies below that end, or in memory
+ * the operation grows itself. So once the lock is held, the views are refreshed only when they stop short of the
+ * heap's end, and held for the rest of the operation (`LinearMemory.holdViews`).
  */
 import type { LinearMemory } from "../memory/linear-memory.js";
 import type { BlockAllocator, BlockInfo, HeapStats } from "./contract.js";

@@ -148,6 +148,22 @@ describe.each(CASES)("$name on a shared memory", ({ factory, allocatorClass }) =
     expect(other.stats().blocksInUse).toBe(1);
   });
 
+  it("works on a growable SharedArrayBuffer alike, which it grows, the other thread seeing it grow", () => {
+    const buffer = new SharedArrayBuffer(PAGE_SIZE, { maxByteLength: 64 * PAGE_SIZE });
+    const heap = factory(buffer, { heapBase: HEAP_BASE, lockTimeoutMs: 0 });
+    const other = factory.attach(buffer, HEAP_BASE, { lockTimeoutMs: 0 });
+    expect(heap.lockOwner).not.toBe(0);
+    const big = heap.allocate(4 * PAGE_SIZE);
+    expect(buffer.byteLength).toBeGreaterThan(4 * PAGE_SIZE);
+    other.free(big);
+    const mine = other.allocate(3 * PAGE_SIZE);
+    heap.memory.u8.fill(7, mine, mine + 3 * PAGE_SIZE);
+    expect(new Uint8Array(buffer)[mine + 3 * PAGE_SIZE - 1]).toBe(7);
+    heap.check();
+    expect(other.stats().blocksInUse).toBe(1);
+    expect(lockHolder(buffer, HEAP_BASE)).toBe(0);
+  });
+
   it("validates the lock timeout, on any memory", () => {
     for (const memory of [LinearMemory.create(), sharedMemory()]) {
       expect(() => factory(memory, { lockTimeoutMs: -1 })).toThrow(RangeError);
