@@ -270,6 +270,20 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     });
   }
 
+  /**
+   * The heap's own bitmap block, which `walk` leaves out: where it is now (it moves when the tree grows) and its
+   * bytes, a 64th of the tree's. Reads the state; changes nothing.
+   */
+  bitmap(): { ptr: number; size: number } {
+    const u32 = this.memory.u32;
+    return { ptr: u32[this.bitmapIndex] as number, size: blockSize(u32[this.rootOrderIndex] - BITMAP_BELOW_ROOT) };
+  }
+
+  /** One past the tree's last byte: the tree spans treeBase to here, and doubles as the heap grows. */
+  treeEnd(): number {
+    return this.treeBase + blockSize(this.memory.u32[this.rootOrderIndex] as number);
+  }
+
   stats(): HeapStats {
     const u32 = this.memory.u32;
     const rootOrder = u32[this.rootOrderIndex];

@@ -515,3 +515,19 @@ describe("buddy in memory", () => {
     ]);
   });
 });
+
+describe("buddy's bitmap and tree, read from outside", () => {
+  it("tell where the bitmap is and where the tree ends, which walk() leaves out, as the tree grows", () => {
+    const heap = buddy(LinearMemory.create(), { heapBase: 8 });
+    for (const size of [0, 100, 5000, 70_000, 1_000_000]) {
+      heap.allocate(size);
+      const { rootOrder, bitmap } = stateOf(heap);
+      expect(heap.bitmap()).toEqual({ ptr: bitmap, size: 16 << (rootOrder - 6) });
+      expect(heap.treeEnd()).toBe(heap.treeBase + (16 << rootOrder));
+      // The blocks walk() reports, the bitmap and the state below `start` tile the tree.
+      const blocks = blocksOf(heap);
+      const covered = blocks.reduce((sum, block) => sum + block.size, 0) + heap.bitmap().size + heap.start;
+      expect(covered).toBe(heap.treeEnd());
+    }
+  });
+});
