@@ -6,9 +6,11 @@ import { demo } from "../demo.js";
 import { benchCommand } from "./bench-command.js";
 import { defaultReplayContender } from "./choose.js";
 import type { CommandIo } from "./io.js";
+import { mapCommand } from "./map-command.js";
 import { replayCommand } from "./replay-command.js";
-import { benchHelp, generalHelp, replayHelp } from "./usage.js";
+import { benchHelp, generalHelp, mapHelp, replayHelp, viewHelp } from "./usage.js";
 import { UsageError } from "./usage-error.js";
+import { viewCommand } from "./view-command.js";
 
 /**
  * Runs `linmem` with the arguments after the program's name. Resolves to the exit status: 0 when all went well, 1
@@ -26,6 +28,10 @@ export async function run(
         return await benchCommand(args, io, contenders);
       case "replay":
         return await replayCommand(args, io, contenders);
+      case "map":
+        return mapCommand(args, io);
+      case "view":
+        return viewCommand(args, io);
       case "demo":
         if (args.length > 0) throw new UsageError(null, "demo takes no arguments");
         demo((line) => io.out(`${line}\n`));
@@ -39,7 +45,10 @@ export async function run(
         io.err(generalHelp());
         return 2;
       default:
-        throw new UsageError(null, `unknown command "${command}"; the commands are bench, replay, demo and help`);
+        throw new UsageError(
+          null,
+          `unknown command "${command}"; the commands are bench, replay, map, view, demo and help`,
+        );
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -58,6 +67,8 @@ function help(command: string | undefined, contenders: readonly Contender[]): st
   const names = contenders.map(({ name }) => name);
   if (command === "bench") return benchHelp(names);
   if (command === "replay") return replayHelp(names, defaultReplayContender(contenders)?.name ?? "none");
+  if (command === "map") return mapHelp();
+  if (command === "view") return viewHelp();
   if (command === undefined) return generalHelp();
-  throw new UsageError(null, `no help for "${command}"; the commands are bench, replay, demo and help`);
+  throw new UsageError(null, `no help for "${command}"; the commands are bench, replay, map, view, demo and help`);
 }

@@ -125,7 +125,7 @@ export function replaySettings(args: string[]): ReplaySettings {
 }
 
 /** Runs parseArgs, turning its errors into usage errors of the command. */
-function parsing<T>(command: string, parse: () => T): T {
+export function parsing<T>(command: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
@@ -146,7 +146,7 @@ function whole(option: string, text: string | undefined, fallback: number, min: 
   return value;
 }
 
-function oneOf<T extends string>(command: string, option: string, value: string, choices: readonly T[]): T {
+export function oneOf<T extends string>(command: string, option: string, value: string, choices: readonly T[]): T {
   if (!(choices as readonly string[]).includes(value)) {
     throw new UsageError(command, `${option} expects one of ${choices.join(", ")}, got "${value}"`);
   }

@@ -1,5 +1,10 @@
 /** What the command says about itself. */
+
+import { DEFAULT_HEAP_BASE } from "../allocator/contract.js";
 import { RING_DEFAULTS } from "../bench/ring.js";
+import { MAPPABLE_NAMES } from "../map/allocators.js";
+import { ELEMENT_BUDGET } from "../map/svg.js";
+import { DEFAULT_MAP_ALLOCATOR, DEFAULT_VIEW_ALLOCATORS } from "./picture-settings.js";
 import { DEFAULT_RUNS, DEFAULT_TIME_LIMIT } from "./settings.js";
 
 export function generalHelp(): string {
@@ -11,6 +16,8 @@ workloads and on traces of real programs.
 Commands:
   bench    measure allocators: time per operation, footprint and correctness, per workload
   replay   replay one trace on one allocator, verifying every block, optionally check() after every event
+  map      draw the heap after an event of a trace, to scale, as an SVG picture
+  view     write a page that replays a trace in a browser: heap maps, timeline, any event
   demo     a tour of the memory model: static data and an arena, printed step by step
   help     this text, or a command's: linmem help bench
 
@@ -58,6 +65,41 @@ Options:
   --allocator NAME          one of: ${allocators.join(", ")} (default ${defaultAllocator})
   --check                   run the heap's check() after every event (slow, thorough)
   --format FORMAT           table or json (default table)
+  -h, --help                this text
+`;
+}
+
+export function mapHelp(): string {
+  return `Usage: linmem map FILE --svg FILE.svg [options]
+
+Replays an allocation trace up to an event and draws the heap's whole linear memory, to scale by address: the null
+reserve, static data, the heap's header and the allocator's state, and every block, used or free, with the heap's
+figures. Every block drawn is an element with data-ptr, data-size and data-state; a heap of more than
+${ELEMENT_BUDGET.toLocaleString("en-US")} blocks has its smallest blocks drawn in runs, as the picture says.
+
+Options:
+  --svg FILE.svg            where to write the picture
+  --allocator NAME          one of: ${MAPPABLE_NAMES.join(", ")} (default ${DEFAULT_MAP_ALLOCATOR})
+  --at N                    the heap after the first N events (default: all of them)
+  --heap-base N             where the heap begins, a multiple of 8; the bytes from 8 up to it are static data
+                            (default ${DEFAULT_HEAP_BASE})
+  -h, --help                this text
+`;
+}
+
+export function viewHelp(): string {
+  return `Usage: linmem view FILE --out FILE.html [options]
+
+Writes one HTML page that replays an allocation trace in a browser with linmem's allocators, side by side: a map of
+each heap, a timeline of live bytes, footprint and memory size, play and pause, and any event a click away. The page
+needs nothing else and makes no request: the trace and the script are inside it. Its address keeps the allocator and
+event shown: FILE.html#allocator=tlsf&event=1234.
+
+Options:
+  --out FILE.html           where to write the page
+  --allocator NAME          an allocator to show, repeatable or comma-separated: ${MAPPABLE_NAMES.join(", ")}
+                            (default ${DEFAULT_VIEW_ALLOCATORS.join(" and ")})
+  --heap-base N             where the heap begins, a multiple of 8 (default ${DEFAULT_HEAP_BASE})
   -h, --help                this text
 `;
 }

@@ -148,7 +148,7 @@ describe("linmem", () => {
     const io = capturingIo();
     expect(await run(["benchmark"], io)).toBe(2);
     expect(io.stderr).toBe(
-      'linmem: unknown command "benchmark"; the commands are bench, replay, demo and help\nRun "linmem help" for usage.\n',
+      'linmem: unknown command "benchmark"; the commands are bench, replay, map, view, demo and help\nRun "linmem help" for usage.\n',
     );
   });
 
