@@ -60,8 +60,9 @@ class HeapSession {
     const startedAt = performance.now();
     const recorder = new FootprintRecorder(this.start.trace, this.replay.allocator, this.start.bins);
     this.replay.record(recorder.observe);
-    // Once through the drawing, untimed, so that the engine has compiled it before the first seek is timed.
-    this.draw(this.replay.allocator, 0);
+    // Once through a seek (a checkpoint restored, events replayed, the heap drawn) before any is asked for, so that
+    // the engine has compiled that code before the first seek a user makes.
+    this.draw(this.replay.seek(Math.floor(this.start.trace.length / 2)), 0);
     return {
       type: "ready",
       footprint: recorder.footprint,
