@@ -34,33 +34,36 @@ export type DrawnBlocks = SingleBlock | BlockRun;
  */
 export function blockRuns(map: MemoryMap, threshold: number): DrawnBlocks[] {
   const drawn: DrawnBlocks[] = [];
-  const overhead = map.blockOverhead;
+  const { blocks, blockOverhead } = map;
+  const { ptrs, sizes, used } = blocks;
   let run: BlockRun | null = null;
-  let first: BlockInfo | null = null;
+  /** The index of the current run's first block, drawn alone if the run ends with it. */
+  let first = 0;
   const close = (): void => {
     if (run === null) return;
-    drawn.push(run.blocks === 1 ? single(first as BlockInfo, overhead) : run);
+    drawn.push(run.blocks === 1 ? single(map, first) : run);
     run = null;
   };
-  for (let index = 0; index < map.blocks.length; index++) {
-    const block = map.blocks.at(index);
-    const start = block.ptr - overhead;
-    const end = block.ptr + block.size;
+  for (let index = 0; index < blocks.length; index++) {
+    const ptr = ptrs[index] as number;
+    const size = sizes[index] as number;
+    const start = ptr - blockOverhead;
+    const end = ptr + size;
     if (run !== null && run.end !== start) close();
     if (end - start >= threshold) {
       close();
-      drawn.push(single(block, overhead));
+      drawn.push(single(map, index));
       continue;
     }
     if (run === null) {
       run = { kind: "run", start, end, blocks: 0, usedBlocks: 0, usedBytes: 0 };
-      first = block;
+      first = index;
     }
     run.end = end;
     run.blocks++;
-    if (block.used) {
+    if (used[index] === 1) {
       run.usedBlocks++;
-      run.usedBytes += block.size;
+      run.usedBytes += size;
     }
     if (run.end - run.start >= threshold) close();
   }
@@ -79,6 +82,7 @@ export function runThreshold(map: MemoryMap, budget: number, bytesPerPixel: numb
   return threshold;
 }
 
-function single(block: BlockInfo, overhead: number): SingleBlock {
-  return { kind: "block", block, start: block.ptr - overhead, end: block.ptr + block.size };
+function single(map: MemoryMap, index: number): SingleBlock {
+  const block = map.blocks.at(index);
+  return { kind: "block", block, start: block.ptr - map.blockOverhead, end: block.ptr + block.size };
 }
