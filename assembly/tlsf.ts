@@ -65,18 +65,30 @@ export function attach(base: u32): void {
   heapBase = base;
 }
 
-/** The first block of the smallest class that holds the request, or the block that growing the memory makes. */
+/** A block of `size` bytes, by good fit (see src/allocator/tlsf.ts), or the block that growing the memory makes. */
 export function malloc(size: u32): u32 {
   if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
-  // One less than the size with its header: the block size and the list to search from both follow from its class.
-  const last = size + BLOCK_OVERHEAD - 1;
-  const blockSize = blockSizeAbove(last);
-  let block = findBlock(listAbove(last));
-  if (!block) block = grow(blockSize);
+  const blockSize = blockSizeOf(size);
+  const block = take(goodFit(blockSize), blockSize);
   if (!block) return 0;
-  unlink(block);
   occupy(block, load<u32>(block) - FREE, blockSize, 0);
   return block + BLOCK_OVERHEAD;
+}
+
+/** The block a request of `size` bytes gets: its size and header, rounded up to a multiple of 8, at least 16. */
+function blockSizeOf(size: u32): u32 {
+  return max((size + BLOCK_OVERHEAD + ALIGNMENT - 1) & ~(ALIGNMENT - 1), MIN_BLOCK);
+}
+
+/**
+ * The list to take a block of `blockSize` bytes from, or -1 if none: its own class when the first block there holds
+ * them, else the smallest non-empty class above, whose blocks all do.
+ */
+function goodFit(blockSize: u32): i32 {
+  const list = listOf(blockSize);
+  const head = load<u32>(heapBase + (list << 2), HEADS_OFFSET);
+  if (head && load<u32>(head) - FREE >= blockSize) return list;
+  return findList(list + 1);
 }
 
 export function calloc(count: u32, size: u32): u32 {
@@ -100,13 +112,11 @@ function allocateAligned(size: u32, align: u32): u32 {
   if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
   if (!isAlignment(align)) return trap.refuse(trap.INVALID_ALIGNMENT);
   if (align <= ALIGNMENT) return malloc(size);
-  const blockSize = blockSizeAbove(size + BLOCK_OVERHEAD - 1);
+  const blockSize = blockSizeOf(size);
   // Every block of this class has room for the largest gap, align + 8.
-  const searchSize = blockSizeAbove(blockSize + align + ALIGNMENT - BLOCK_OVERHEAD - 1);
-  let block = findBlock(listAbove(searchSize - 1));
-  if (!block) block = grow(searchSize);
+  const searchSize = roundUpToClass(blockSize + align + ALIGNMENT);
+  let block = take(findList(listOf(searchSize)), searchSize);
   if (!block) return 0;
-  unlink(block);
   let freeSize = load<u32>(block) - FREE;
   const gap = alignmentGap(block, align);
   if (gap) {
@@ -155,7 +165,7 @@ export function realloc(ptr: u32, size: u32): u32 {
   const next = block + blockSize;
   const nextHeader = load<u32>(next);
   const nextSize = select(nextHeader - FREE, 0, nextHeader & FREE);
-  const wanted = blockSizeAbove(size + BLOCK_OVERHEAD - 1);
+  const wanted = blockSizeOf(size);
   if (blockSize + nextSize >= wanted) {
     if (nextSize) unlink(next);
     else store<u32>(next, nextHeader | PREV_FREE);
@@ -214,24 +224,13 @@ export function reset_memory(): void {
 }
 
 /**
- * The block size a request gets, given `last`, one less than its size with its header: rounded up to 8, then to the
- * lower bound of the class at or above it, so that every block of that class holds it, and to the smallest block.
- * `last` ORed with the class's step less one is one less than that bound; the step is that of `last`, which differs
- * only when rounding reaches a power of two, and then both steps divide the bound.
+ * Rounds a block size up to the lower bound of the class at or above it, so that every block of that class holds it:
+ * with `last` the size less one, the class's step less one ORed into `last`, plus one. The step is that of `last`'s
+ * class, which differs only when rounding reaches a power of two, and then both steps divide the bound.
  */
-function blockSizeAbove(last: u32): u32 {
-  return max((last | ((1 << (31 - SL_BITS - clz(last | LINEAR_LIMIT))) - 1)) + 1, MIN_BLOCK);
-}
-
-/**
- * The list to search from for the block size that blockSizeAbove gives, worked out here rather than by listOf, which
- * keeps one caller (see setHead). That size is the lower bound of the class after that of `last`, so its list is the
- * next one; where it is raised to the smallest block, the search starts at list 1 rather than 2 and finds the same, as
- * no block is small enough for list 1. Requests up to 1 GiB need no limit at the last list.
- */
-function listAbove(last: u32): u32 {
-  const shift = 31 - SL_BITS - clz(last | LINEAR_LIMIT);
-  return ((shift + SL_BITS - LINEAR_BITS) << SL_BITS) + (last >>> shift) + 1;
+function roundUpToClass(size: u32): u32 {
+  const last = size - 1;
+  return (last | ((1 << (31 - SL_BITS - clz(last | LINEAR_LIMIT))) - 1)) + 1;
 }
 
 /**
@@ -246,24 +245,41 @@ function listOf(size: u32): u32 {
 }
 
 /**
- * The first block of the smallest non-empty list from `list` up, whose blocks all hold the block sizes of `list`, or 0:
- * a list of the same first level, or else the first list of the next non-empty first level.
+ * The smallest non-empty list from `list` up, whose blocks all hold the block sizes of `list`, or -1: a list of the
+ * same first level, or else the first list of the next non-empty first level.
  */
-function findBlock(list: u32): u32 {
+function findList(list: u32): i32 {
   let level = list >> SL_BITS;
   let slMap = load<u32>(heapBase + (level << 2), SL_MAPS_OFFSET) & ((<u32>-1) << (list & SL_MASK));
   if (!slMap) {
     const levelsAbove = load<u32>(heapBase, FL_MAP_OFFSET) & (-2 << level);
-    if (!levelsAbove) return 0;
+    if (!levelsAbove) return -1;
     level = ctz(levelsAbove);
     slMap = load<u32>(heapBase + (level << 2), SL_MAPS_OFFSET);
   }
-  return load<u32>(heapBase + (((level << SL_BITS) + ctz(slMap)) << 2), HEADS_OFFSET);
+  return (level << SL_BITS) + ctz(slMap);
+}
+
+/**
+ * Takes the first block off `list` and returns it; for a list of -1, the free block of `blockSize` bytes at least that
+ * growing the memory makes, or 0 when it cannot grow.
+ */
+function take(list: i32, blockSize: u32): u32 {
+  if (list < 0) {
+    const grown = grow(blockSize);
+    if (grown) unlink(grown);
+    return grown;
+  }
+  const block = load<u32>(heapBase + (list << 2), HEADS_OFFSET);
+  const next = load<u32>(block, NEXT_OFFSET);
+  if (next) store<u32>(next, 0, PREV_OFFSET);
+  setHead(list, next);
+  return block;
 }
 
 /** Writes a free block of `size` bytes at `block`, whose left neighbour is used, and puts it at the head of its list. */
 function addFree(block: u32, size: u32): void {
-  const head = setHead(size, block);
+  const head = setHead(listOf(size), block);
   store<u32>(block, size | FREE);
   // The links: the old head next, and no previous block.
   store<u64>(block, <u64>head, NEXT_OFFSET);
@@ -277,21 +293,15 @@ function unlink(block: u32): void {
   const previous = load<u32>(block, PREV_OFFSET);
   if (next) store<u32>(next, previous, PREV_OFFSET);
   if (previous) store<u32>(previous, next, NEXT_OFFSET);
-  else setHead(load<u32>(block), next);
+  else setHead(listOf(load<u32>(block)), next);
 }
 
 /**
- * Makes `head` the first block of the list of `size` bytes, or leaves the list empty if it is 0, and returns the block
- * that was first. The list's bit flips when the list was empty or is now, and its first level's bit is set, then
- * cleared again if all the level's lists are empty: a bit flipped by 0, or set when it already was, costs less than a
- * branch.
- *
- * Adding a free block and unlinking the first of a list both come here, so that listOf has this one caller, which -Oz
- * inlines however large it is, where a call costs more than listOf's work; and this function stays small enough for
- * -O3 to inline it in turn.
+ * Makes `head` the first block of `list`, or leaves the list empty if it is 0, and returns the block that was first.
+ * The list's bit flips when the list was empty or is now, and its first level's bit is set, then cleared again if all
+ * the level's lists are empty: a bit flipped by 0, or set when it already was, costs less than a branch.
  */
-function setHead(size: u32, head: u32): u32 {
-  const list = listOf(size);
+function setHead(list: u32, head: u32): u32 {
   const headAt = heapBase + (list << 2);
   const first = load<u32>(headAt, HEADS_OFFSET);
   store<u32>(headAt, head, HEADS_OFFSET);

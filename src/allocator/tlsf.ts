@@ -8,11 +8,11 @@
  * says whether it holds a block, and one bit per first level whether any of its lists does, so the smallest
  * non-empty class that fits a request takes two `Math.clz32` to find.
  *
- * A request gets a block of its size plus a 4-byte header, rounded up to a multiple of 8 and then to the lower bound
- * of the class at or above it, so that any block of the class found fits without looking further. The block keeps
- * that rounded size: freeing a block and asking for the same size again therefore always finds it, even in a heap
- * that can no longer grow. The rounding costs nothing below 256 bytes, where classes are 8 bytes apart, and less than
- * 1/16 of the block above.
+ * A request gets a block of its size plus a 4-byte header, rounded up to a multiple of 8: no more. It takes the first
+ * block of its own class when that is large enough, which below 256 bytes, where classes are 8 bytes apart, any block
+ * of the class is; else the first block of the smallest non-empty class above, whose blocks all are. That is good fit
+ * in constant time: a block is split only as much as it must be, and a block freed and asked for again is found at
+ * the head of its class.
  *
  * Memory format, at heapBase (all words u32, little-endian; every figure in bytes):
  *
@@ -39,8 +39,8 @@
  *   first level f, 1..24   sizes 2^(f+6) .. 2^(f+7) - 1, in 16 classes of 2^(f+2) bytes
  *
  * The last class, (24, 15), also takes every free block of 2 GiB or more: merged blocks can grow beyond the classes,
- * and are only bigger than what that class promises. A request of exactly 1 GiB needs a block of 1 GiB + 8, which
- * rounds up to the class (24, 1) at 1 GiB + 64 MiB.
+ * and are only bigger than what that class promises. A request of exactly 1 GiB needs a block of 1 GiB + 8, in the class
+ * (24, 0).
  *
  * Blocks. A block starts at an address 4 past a multiple of 8 with its header word, and its pointer follows, aligned
  * to 8. Its size runs from its header to the next block's header.
@@ -146,21 +146,19 @@ const NEXT_WORD = NEXT_OFFSET >>> 2;
 const PREV_WORD = PREV_OFFSET >>> 2;
 const BACK_LINK_WORDS = BACK_LINK_SIZE >>> 2;
 
-/**
- * The block size a request of `size` bytes gets: header added, rounded to 8, then up to the lower bound of the class at
- * or above it, so that every block of that class holds it, and up to the smallest block. With `last` the request and
- * its header less one, that bound is the first multiple of the step of `last`'s class above `last`: its list is the one
- * after `last`'s. The step is at least 8, so the rounding to 8 comes with it; where the rounding reaches the next power
- * of two, whose step is twice as large, both steps divide the bound. (allocate writes this out, see there.)
- */
-function blockSizeFor(size: number): number {
-  const last = size + BLOCK_OVERHEAD - 1;
-  return Math.max((last | ((1 << classShift(last)) - 1)) + 1, MIN_BLOCK);
+/** The block a request of `size` bytes gets: its size and header, rounded up to a multiple of 8, at least 16. */
+function blockSizeOf(size: number): number {
+  return Math.max((size + BLOCK_OVERHEAD + ALIGNMENT - 1) & -ALIGNMENT, MIN_BLOCK);
 }
 
-/** Rounds a block size (a multiple of 8 below 2^31) up to the lower bound of the class at or above it. */
+/**
+ * Rounds a block size (a multiple of 8 below 2^31) up to the lower bound of the class at or above it, so that every
+ * block of that class holds it. With `last` the size less one, that bound is the first multiple of the step of `last`'s
+ * class above `last`; where it reaches the next power of two, whose step is twice as large, both steps divide it.
+ */
 function roundUpToClass(size: number): number {
-  return blockSizeFor(size - BLOCK_OVERHEAD);
+  const last = size - 1;
+  return (last | ((1 << classShift(last)) - 1)) + 1;
 }
 
 /**
@@ -221,6 +219,17 @@ function findList(u32: Uint32Array, base: number, list: number): number {
   const level = (firstLevel & useSame) | (lowestBit(levelsAbove) & ~useSame);
   const slMap = (sameLevel & useSame) | (u32[base + SL_MAPS_WORD + level] & ~useSame);
   return (level << SL_BITS) + lowestBit(slMap);
+}
+
+/**
+ * The list to take a block of `blockSize` bytes from, or -1 if none: its own class when the first block there holds
+ * it, else the smallest non-empty class above, whose blocks all do.
+ */
+function goodFit(u32: Uint32Array, base: number, blockSize: number): number {
+  const list = listOf(blockSize);
+  const head = u32[base + HEADS_WORD + list] as number;
+  if (head !== 0 && (u32[head >>> 2] as number) - FREE >= blockSize) return list;
+  return findList(u32, base, list + 1);
 }
 
 /** Takes the first block off a non-empty list and returns it. */
@@ -363,15 +372,9 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
   allocate(size: number, align: number = ALIGNMENT): number {
     if (size >>> 0 !== size || size > MAX_ALLOCATION) requireSize(size, "allocate");
     if (align !== ALIGNMENT) return this.allocateAligned(size, align);
-    // blockSizeFor written out, with one class shift for the block size and for the list to search from: the list of
-    // the class after that of `last` (see listOf; the smallest requests, raised to the smallest block, search from
-    // list 1 rather than 2, which finds the same, as no block is that small). Written out without calls, it leaves
-    // room in V8's inlining budget for more of the path (markEmpty) where a caller inlines allocate: 7% on the ring.
-    const last = size + BLOCK_OVERHEAD - 1;
-    const shift = 31 - Math.clz32(last | LINEAR_LIMIT) - SL_BITS;
-    const blockSize = Math.max((last | ((1 << shift) - 1)) + 1, MIN_BLOCK);
+    const blockSize = blockSizeOf(size);
     const u32 = this.memory.u32;
-    const list = findList(u32, this.base, ((shift + SL_BITS - LINEAR_BITS) << SL_BITS) + (last >>> shift) + 1);
+    const list = goodFit(u32, this.base, blockSize);
     if (list < 0) return this.allocateAfterGrowth(size, blockSize);
     const block = takeFirst(u32, this.base, list);
     occupy(u32, this.base, block, u32[block >>> 2] - FREE, blockSize, 0);
@@ -435,7 +438,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     const next = block + blockSize;
     const nextHeader = u32[next >>> 2] as number;
     const nextSize = (nextHeader & FREE) !== 0 ? nextHeader - FREE : 0;
-    const wanted = blockSizeFor(size);
+    const wanted = blockSizeOf(size);
     if (blockSize + nextSize >= wanted) {
       // The span of the block and its free neighbour is unlisted and marked free to the block after, as occupy needs.
       if (nextSize !== 0) unlink(u32, base, next, nextSize);
@@ -616,7 +619,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
   private allocateAligned(size: number, align: number): number {
     requireAlignment(align, "allocate");
     const base = this.base;
-    const blockSize = blockSizeFor(size);
+    const blockSize = blockSizeOf(size);
     let u32 = this.memory.u32;
     // Every block of this class has room for the largest gap, align + 8.
     const searchSize = roundUpToClass(blockSize + align + ALIGNMENT);
@@ -646,7 +649,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
   private allocateAfterGrowth(size: number, blockSize: number): number {
     this.grow(this.memory.u32, blockSize, `allocate(${size})`);
     const u32 = this.memory.u32;
-    const block = takeFirst(u32, this.base, findList(u32, this.base, listOf(blockSize)));
+    const block = takeFirst(u32, this.base, goodFit(u32, this.base, blockSize));
     occupy(u32, this.base, block, u32[block >>> 2] - FREE, blockSize, 0);
     return block + BLOCK_OVERHEAD;
   }
