@@ -76,6 +76,21 @@ describe("linmem bench", () => {
     expect(io.stdout).toBe("");
   });
 
+  it.each([
+    [["--allocators", ""], "--allocators names nothing: give a comma-separated list"],
+    [["--allocators", ","], "--allocators names nothing: give a comma-separated list"],
+    [["--ring-steps", "0"], '--ring-steps expects a whole number from 1 to 100000000, got "0"'],
+    [
+      ["--runs", "-1"],
+      "option '--runs' argument is ambiguous; To specify an option argument starting with a dash use '--runs=-XYZ'",
+    ],
+  ])("refuses %j before running anything, with exit status 2 and one line saying why", async (args, why) => {
+    const io = capturingIo();
+    expect(await run(["bench", ...args], io, [arenaContender])).toBe(2);
+    expect(io.stderr).toBe(`linmem bench: ${why}\nRun "linmem help bench" for usage.\n`);
+    expect(io.stdout).toBe("");
+  });
+
   it("fails when an allocator asked for by name is unavailable", async () => {
     const io = capturingIo();
     const status = await run(
