@@ -9,6 +9,7 @@ import type { CommandIo } from "./io.js";
 import { replayCommand } from "./replay-command.js";
 import { benchHelp, generalHelp, replayHelp } from "./usage.js";
 import { UsageError } from "./usage-error.js";
+import { packageVersion } from "./version.js";
 
 /**
  * Runs `linmem` with the arguments after the program's name. Resolves to the exit status: 0 when all went well, 1
@@ -29,6 +30,11 @@ export async function run(
       case "demo":
         if (args.length > 0) throw new UsageError(null, "demo takes no arguments");
         demo((line) => io.out(`${line}\n`));
+        return 0;
+      case "version":
+      case "--version":
+      case "-v":
+        io.out(`linmem ${packageVersion()}\n`);
         return 0;
       case "help":
       case "--help":

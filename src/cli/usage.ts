@@ -14,6 +14,10 @@ Commands:
   demo     a tour of the memory model: static data and an arena, printed step by step
   help     this text, or a command's: linmem help bench
 
+Options:
+  -v, --version  linmem's version
+  -h, --help     this text
+
 Run "linmem help <command>" for a command's options.
 `;
 }

@@ -179,6 +179,14 @@ describe("linmem", () => {
     expect(io.stdout).toContain("Usage: linmem replay FILE [options]");
   });
 
+  it.each(["--version", "-v", "version"])("prints the package's version for %s", async (flag) => {
+    const io = capturingIo();
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    expect(await run([flag], io)).toBe(0);
+    expect(io.stdout).toBe(`linmem ${version}\n`);
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it("shows its usage when given no command", async () => {
     const io = capturingIo();
     expect(await run([], io)).toBe(2);
