@@ -50,7 +50,9 @@ async function create<N extends AllocatorModuleName>(
   try {
     exports.init(heapBase);
   } catch (error) {
-    throw translateTrap(error, exports.trap_code, name, `init(${heapBase})`);
+    throw translateTrap(error, exports.trap_code, name, `init(${heapBase})`, () =>
+      TYPESCRIPT_TWINS[name](memory, { heapBase }),
+    );
   }
   return bind(name, memory, heapBase, exports, TYPESCRIPT_TWINS[name].attach(memory, heapBase));
 }

@@ -1,12 +1,12 @@
 /**
  * An allocator module seen through the `Allocator` contract: each call goes into the module, and a trap comes back as
- * the AllocationTrap the TypeScript build throws for the same call.
+ * the AllocationTrap the TypeScript build throws for the same call, in the same words (traps.ts).
  *
  * The module's TypeScript twin is attached to the same heap and answers `check()` and `stats()`, and any operation the
  * module does not export: both builds keep the heap in one format, so either may act on it at any time.
  *
  * Numbers cross into WebAssembly as u32, so a size, alignment or pointer that is not one would arrive truncated; those
- * are refused here, with the same trap code as the TypeScript build. The module checks everything else.
+ * are refused here, as the TypeScript build refuses them. The module checks everything else.
  */
 import {
   type Allocator,
@@ -15,7 +15,7 @@ import {
   type BlockInfo,
   type HeapStats,
 } from "../allocator/contract.js";
-import { ALIGNMENT, invalidPointer, requireAlignment, requireSize } from "../allocator/size.js";
+import { ALIGNMENT, requireAlignment, requireSize } from "../allocator/size.js";
 import type { LinearMemory } from "../memory/linear-memory.js";
 import type { AllocatorExports } from "./abi.js";
 import { translateTrap } from "./traps.js";
@@ -51,16 +51,20 @@ export class WasmAllocator extends AllocatorBase {
     try {
       return this.exports.allocate_memory(size) >>> 0;
     } catch (error) {
-      throw this.translate(error, `allocate(${size})`);
+      throw this.translate(error, `allocate(${size})`, () => this.twin.allocate(size));
     }
   }
 
   free(ptr: number): void {
-    if (!isU32(ptr)) throw invalidPointer("free", ptr, "not a pointer");
+    // No block is at a pointer that is not a u32: the twin refuses it, in its words, and changes nothing.
+    if (!isU32(ptr)) {
+      this.twin.free(ptr);
+      return;
+    }
     try {
       this.exports.free_memory(ptr);
     } catch (error) {
-      throw this.translate(error, `free(${ptr})`);
+      throw this.translate(error, `free(${ptr})`, () => this.twin.free(ptr));
     }
   }
 
@@ -76,8 +80,9 @@ export class WasmAllocator extends AllocatorBase {
     this.twin.check();
   }
 
-  protected translate(error: unknown, call: string): unknown {
-    return translateTrap(error, this.exports.trap_code, this.name, call);
+  /** The error to throw for one out of the module: a refusal, as the twin words it for the same call. */
+  protected translate(error: unknown, call: string, sameCallOnTwin: () => unknown): unknown {
+    return translateTrap(error, this.exports.trap_code, this.name, call, sameCallOnTwin);
   }
 
   private allocateAligned(size: number, align: number): number {
@@ -91,7 +96,7 @@ export class WasmAllocator extends AllocatorBase {
     try {
       return allocateAligned(size, align) >>> 0;
     } catch (error) {
-      throw this.translate(error, `allocate(${size}, ${align})`);
+      throw this.translate(error, `allocate(${size}, ${align})`, () => this.twin.allocate(size, align));
     }
   }
 }
@@ -104,11 +109,11 @@ export class WasmBlockAllocator extends WasmAllocator implements BlockAllocator 
     const reallocate = this.exports.reallocate_memory;
     if (reallocate === undefined) return this.twin.reallocate(ptr, size);
     if (!isU32(size)) requireSize(size, "reallocate");
-    if (!isU32(ptr)) throw invalidPointer("reallocate", ptr, "not a pointer");
+    if (!isU32(ptr)) return this.twin.reallocate(ptr, size);
     try {
       return reallocate(ptr, size) >>> 0;
     } catch (error) {
-      throw this.translate(error, `reallocate(${ptr}, ${size})`);
+      throw this.translate(error, `reallocate(${ptr}, ${size})`, () => this.twin.reallocate(ptr, size));
     }
   }
 
