@@ -110,6 +110,16 @@ describe("linmem bench", () => {
       /^linmem bench: bad\.trace:2: expected "a ID SIZE", found "a 1"\n$/,
     ],
     [
+      "a number too large for a trace",
+      traceFile("large.trace", "a 0 8\na 1 99999999999\n"),
+      /^linmem bench: large\.trace:2: SIZE 99999999999 is too large, the largest is 4294967295: "a 1 99999999999"\n$/,
+    ],
+    [
+      "an empty trace",
+      traceFile("empty.trace", "\n\n"),
+      /^linmem bench: empty\.trace: the trace is empty: it has no events\n$/,
+    ],
+    [
       "a trace that frees an unknown block",
       traceFile("unknown.trace", "a 0 8\nf 0\nf 9\n"),
       /^linmem bench: unknown\.trace:3: frees an unknown block: 9\n$/,
@@ -131,6 +141,15 @@ describe("linmem replay", () => {
     expect(io.stdout).toMatch(/\n {2}peak live {3}120 B in 2 blocks\n/);
   });
 
+  it("counts one block and one event in the singular", async () => {
+    const io = capturingIo();
+    expect(
+      await run(["replay", traceFile("one.trace", "a 0 16\n"), "--allocator", "arena"], io, [arenaContender]),
+    ).toBe(0);
+    expect(io.stdout).toMatch(/^one\.trace on arena: 1 event, every block verified: no divergence\n/);
+    expect(io.stdout).toMatch(/\n {2}peak live {3}16 B in 1 block\n/);
+  });
+
   it("writes JSON", async () => {
     const io = capturingIo();
     expect(await run(["replay", TINY, "--format", "json"], io, [uint8Array, arenaContender])).toBe(0);
@@ -146,9 +165,7 @@ describe("linmem replay", () => {
     const io = capturingIo();
     const trace = traceFile("three.trace", "a 0 8\na 1 8\na 2 8\nf 0\nf 1\nf 2\n");
     expect(await run(["replay", trace, "--allocator", "corrupting"], io, [corruptingContender(3)])).toBe(1);
-    expect(io.stderr).toMatch(
-      /^linmem replay: three\.trace, event 4 \(f 1\): block 1 \(at \d+, 8 bytes\): byte 0 changed\n$/,
-    );
+    expect(io.stderr).toMatch(/^linmem replay: three\.trace:5 \(f 1\): block 1 \(at \d+, 8 bytes\): byte 0 changed\n$/);
   });
 
   it("refuses --check on a heap that has no check()", async () => {
