@@ -5,6 +5,7 @@
  * Each module imports its memory as `env.memory` and nothing else. Pointers and sizes are i32 values meaning u32, so a
  * pointer at or above 2^31 reaches JavaScript as a negative number until it is read with `>>> 0`.
  */
+import type { WebAssemblyGlobal, WebAssemblyInstance } from "../webassembly-types.js";
 
 /** A type rather than an interface, so that it passes as is for a module's imports (`{ allocator: heap.exports }`). */
 export type AllocatorExports = {
@@ -19,7 +20,7 @@ export type AllocatorExports = {
    * Why the last refused call trapped: one of TRAP_CODE_NUMBERS, stored just before `unreachable`; 0 until a call is
    * refused. A host may set it back to 0 after reading it.
    */
-  trap_code: WebAssembly.Global;
+  trap_code: WebAssemblyGlobal;
   /** Where a module has it: `allocate_memory` aligned to `align` as well, a power of two from 8 to 65536. */
   allocate_memory_aligned?: (size: number, align: number) => number;
   /** Where a module has it: resizes a block, keeping its bytes up to the smaller size. */
@@ -29,7 +30,7 @@ export type AllocatorExports = {
 const REQUIRED_FUNCTIONS = ["init", "attach", "allocate_memory", "free_memory", "reset_memory"] as const;
 
 /** The exports of an instance, after checking that it is an allocator module. */
-export function allocatorExports(instance: WebAssembly.Instance, name: string): AllocatorExports {
+export function allocatorExports(instance: WebAssemblyInstance, name: string): AllocatorExports {
   const exports = instance.exports;
   for (const exportName of REQUIRED_FUNCTIONS) {
     if (typeof exports[exportName] !== "function") {

@@ -9,6 +9,7 @@
  * fault of linmem's and is reported as one.
  */
 import { AllocationTrap, TRAP_CODE_NUMBERS, type TrapCode } from "../allocator/errors.js";
+import type { WebAssemblyGlobal } from "../webassembly-types.js";
 
 const CODES_BY_NUMBER = new Map(
   Object.entries(TRAP_CODE_NUMBERS).map(([code, number]) => [number, code as TrapCode] as const),
@@ -19,11 +20,6 @@ export function trapCodeOf(number: number): TrapCode | undefined {
   return CODES_BY_NUMBER.get(number);
 }
 
-/** The `trap_code` global, as much of it as this needs. */
-export interface TrapCodeGlobal {
-  value: unknown;
-}
-
 /**
  * What to throw for an error out of a call into a module: the AllocationTrap its twin throws for `sameCallOnTwin`
  * when the module stored a trap code, or the error itself. `call` names the call for the message of a disagreement,
@@ -31,13 +27,13 @@ export interface TrapCodeGlobal {
  */
 export function translateTrap(
   error: unknown,
-  trapCode: TrapCodeGlobal,
+  trapCode: WebAssemblyGlobal,
   module: string,
   call: string,
   sameCallOnTwin: () => unknown,
 ): unknown {
   if (!(error instanceof WebAssembly.RuntimeError)) return error;
-  const code = trapCodeOf(trapCode.value as number);
+  const code = trapCodeOf(trapCode.value);
   if (code === undefined) return error;
   trapCode.value = 0;
   let twinOutcome: string;
