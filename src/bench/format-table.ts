@@ -1,6 +1,7 @@
 /** The report as plain text tables, for a terminal. */
 import { describeMachine } from "./machine.js";
 import { type BenchReport, COLUMN_NOTES, columnHeadings, describeRuns, reportRows } from "./report.js";
+import { describeUnavailable } from "./requirement.js";
 
 export function formatTable(report: BenchReport): string {
   const { machine } = report;
@@ -24,7 +25,8 @@ export function formatTable(report: BenchReport): string {
       );
     }
   }
-  for (const { reason } of report.unavailable) lines.push("", reason);
+  const unavailable = describeUnavailable(report.unavailable);
+  if (unavailable !== null) lines.push("", unavailable);
   lines.push("", ...COLUMN_NOTES);
   return `${lines.join("\n")}\n`;
 }

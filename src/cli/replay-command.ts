@@ -15,12 +15,7 @@ export async function replayCommand(args: string[], io: CommandIo, contenders: r
   const settings = replaySettings(args);
   const fallback = defaultReplayContender(contenders);
   if (settings.help) {
-    io.out(
-      replayHelp(
-        contenders.map(({ name }) => name),
-        fallback?.name ?? "none",
-      ),
-    );
+    io.out(replayHelp(contenders, fallback?.name ?? "none"));
     return 0;
   }
   const name = settings.allocator ?? fallback?.name;

@@ -61,9 +61,8 @@ export async function run(
 }
 
 function help(command: string | undefined, contenders: readonly Contender[]): string {
-  const names = contenders.map(({ name }) => name);
-  if (command === "bench") return benchHelp(names);
-  if (command === "replay") return replayHelp(names, defaultReplayContender(contenders)?.name ?? "none");
+  if (command === "bench") return benchHelp(contenders);
+  if (command === "replay") return replayHelp(contenders, defaultReplayContender(contenders)?.name ?? "none");
   if (command === undefined) return generalHelp();
   throw new UsageError(null, `no help for "${command}"; the commands are bench, replay, demo and help`);
 }

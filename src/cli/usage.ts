@@ -1,5 +1,8 @@
 /** What the command says about itself. */
+import type { Contender } from "../bench/contender.js";
+import { describeUnavailable, unavailableAmong } from "../bench/requirement.js";
 import { RING_DEFAULTS } from "../bench/ring.js";
+import { availableContenders } from "./choose.js";
 import { DEFAULT_RUNS, DEFAULT_TIME_LIMIT } from "./settings.js";
 
 export function generalHelp(): string {
@@ -22,7 +25,7 @@ Run "linmem help <command>" for a command's options.
 `;
 }
 
-export function benchHelp(allocators: readonly string[]): string {
+export function benchHelp(contenders: readonly Contender[]): string {
   const ring = RING_DEFAULTS;
   return `Usage: linmem bench [options]
 
@@ -33,7 +36,7 @@ Options:
   --workload ring|trace     the workloads to run; repeatable (default: both)
   --trace FILE|DIR          a trace to replay, gzip-compressed or plain; a directory gives each *.trace and
                             *.trace.gz in it; repeatable (default: the sample trace the package ships)
-  --allocators LIST         comma-separated (default: all): ${allocators.join(", ")}
+  --allocators LIST         comma-separated (default: all): ${names(contenders)}
   --runs N                  timed runs per allocator and workload (default ${DEFAULT_RUNS})
   --format FORMAT           table, json or markdown (default table)
   --chart FILE.svg          also draw the figures as an SVG chart
@@ -48,10 +51,10 @@ Options:
   -h, --help                this text
 
 An allocator whose bytes do not survive, or that throws, fails: the exit status is then 1.
-`;
+${unavailableNote(contenders)}`;
 }
 
-export function replayHelp(allocators: readonly string[], defaultAllocator: string): string {
+export function replayHelp(contenders: readonly Contender[], defaultAllocator: string): string {
   return `Usage: linmem replay FILE [options]
 
 Replays an allocation trace (lines "a ID SIZE", "m ID ALIGN SIZE", "r ID SIZE", "f ID"; gzip-compressed or plain)
@@ -59,9 +62,37 @@ on one allocator. Every block's bytes are written when it is allocated and verif
 and at the end; the first divergence is reported with its event.
 
 Options:
-  --allocator NAME          one of: ${allocators.join(", ")} (default ${defaultAllocator})
+  --allocator NAME          one of: ${names(contenders)} (default ${defaultAllocator})
   --check                   run the heap's check() after every event (slow, thorough)
   --format FORMAT           table or json (default table)
   -h, --help                this text
-`;
+${unavailableNote(contenders)}`;
+}
+
+/** The names of the allocators available here. */
+function names(contenders: readonly Contender[]): string {
+  return availableContenders(contenders)
+    .map(({ name }) => name)
+    .join(", ");
+}
+
+/** A paragraph on the allocators not available here and what they need, or nothing. */
+function unavailableNote(contenders: readonly Contender[]): string {
+  const note = describeUnavailable(unavailableAmong(contenders));
+  return note === null ? "" : `\n${wrapped(note, 116)}\n`;
+}
+
+/** Text in lines of at most `width` characters, broken at spaces. */
+function wrapped(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === "" ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line].join("\n");
 }

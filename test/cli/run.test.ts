@@ -18,6 +18,7 @@ function traceFile(name: string, text: string): string {
 
 const TINY = traceFile("tiny.trace", "a 0 10\na 1 20\nr 0 100\nf 1\na 2 0\nf 0\n");
 const TINY_RING = ["--ring-live", "16", "--ring-steps", "500"];
+const MISSING_NOTE = "Not available here: missing needs its package, which nothing installs.";
 
 describe("linmem bench", () => {
   it("reports every allocator on every workload, as JSON with the figures and as an SVG chart", async () => {
@@ -91,7 +92,7 @@ describe("linmem bench", () => {
     expect(io.stdout).toBe("");
   });
 
-  it("fails when an allocator asked for by name is unavailable", async () => {
+  it("fails, before running anything, when an allocator asked for by name is not available here", async () => {
     const io = capturingIo();
     const status = await run(
       ["bench", "--workload", "trace", "--trace", TINY, "--allocators", "missing,arena", "--runs", "1"],
@@ -99,7 +100,22 @@ describe("linmem bench", () => {
       [arenaContender, missingContender],
     );
     expect(status).toBe(1);
-    expect(io.stderr).toContain("linmem bench: missing is unavailable: its package is not installed\n");
+    expect(io.stderr).toBe(`linmem bench: ${MISSING_NOTE}\n`);
+    expect(io.stdout).toBe("");
+  });
+
+  it("runs only what is available, and says once what the rest need", async () => {
+    const args = ["bench", "--workload", "trace", "--trace", TINY, "--runs", "1"];
+    const contenders = [arenaContender, missingContender];
+    const table = capturingIo();
+    expect(await run(args, table, contenders)).toBe(0);
+    expect(table.stdout.split("\n").filter((line) => line.includes("missing"))).toEqual([MISSING_NOTE]);
+    expect(table.stdout).toMatch(/\n {2}arena {2,}\d/);
+    expect(table.stderr).toBe("");
+    const json = capturingIo();
+    expect(await run([...args, "--format", "json"], json, contenders)).toBe(0);
+    expect(JSON.parse(json.stdout).contenders.map(({ name }: { name: string }) => name)).toEqual(["arena"]);
+    expect(json.stderr).toBe(`linmem bench: ${MISSING_NOTE}\n`);
   });
 
   it.each([
@@ -202,6 +218,24 @@ describe("linmem", () => {
     expect(await run([flag], io)).toBe(0);
     expect(io.stdout).toBe(`linmem ${version}\n`);
     expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("lists only the allocators available here, and says what the others need", async () => {
+    for (const args of [
+      ["help", "bench"],
+      ["replay", "--help"],
+    ]) {
+      const io = capturingIo();
+      expect(await run(args, io, [arenaContender, missingContender, uint8Array])).toBe(0);
+      expect(io.stdout).toMatch(/(comma-separated \(default: all\)|one of): arena, uint8array\b/);
+      expect(io.stdout).toContain(`\n\n${MISSING_NOTE}\n`);
+    }
+  });
+
+  it("fails to replay on an allocator not available here", async () => {
+    const io = capturingIo();
+    expect(await run(["replay", TINY, "--allocator", "missing"], io, [arenaContender, missingContender])).toBe(1);
+    expect(io.stderr).toBe(`linmem replay: ${MISSING_NOTE}\n`);
   });
 
   it("shows its usage when given no command", async () => {
