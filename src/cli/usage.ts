@@ -35,7 +35,8 @@ then several timed runs, interleaved between allocators (time per operation: med
 Options:
   --workload ring|trace     the workloads to run; repeatable (default: both)
   --trace FILE|DIR          a trace to replay, gzip-compressed or plain; a directory gives each *.trace and
-                            *.trace.gz in it; repeatable (default: the sample trace the package ships)
+                            *.trace.gz in it; repeatable (default: the repository's sample trace, where it is
+                            present; the package does not ship it)
   --allocators LIST         comma-separated (default: all): ${names(contenders)}
   --runs N                  timed runs per allocator and workload (default ${DEFAULT_RUNS})
   --format FORMAT           table, json or markdown (default table)
