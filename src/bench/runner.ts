@@ -67,6 +67,8 @@ export interface ContenderSummary {
   name: string;
   description: string;
   origin: "linmem" | "peer";
+  /** False for a heap that never reuses memory. */
+  reusesMemory: boolean;
 }
 
 export interface BenchResult {
@@ -176,7 +178,12 @@ export async function runBenchmark(
       peakLiveBytes,
       bytesAllocated,
     })),
-    contenders: ready.map(({ contender: { name, description, origin } }) => ({ name, description, origin })),
+    contenders: ready.map(({ contender: { name, description, origin, reusesMemory } }) => ({
+      name,
+      description,
+      origin,
+      reusesMemory,
+    })),
     unavailable,
     results,
   };

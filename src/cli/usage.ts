@@ -2,6 +2,7 @@
 import type { Contender } from "../bench/contender.js";
 import { describeUnavailable, unavailableAmong } from "../bench/requirement.js";
 import { RING_DEFAULTS } from "../bench/ring.js";
+import { wrapText } from "../bench/wrap.js";
 import { availableContenders } from "./choose.js";
 import { DEFAULT_RUNS, DEFAULT_TIME_LIMIT } from "./settings.js";
 
@@ -80,20 +81,5 @@ function names(contenders: readonly Contender[]): string {
 /** A paragraph on the allocators not available here and what they need, or nothing. */
 function unavailableNote(contenders: readonly Contender[]): string {
   const note = describeUnavailable(unavailableAmong(contenders));
-  return note === null ? "" : `\n${wrapped(note, 116)}\n`;
-}
-
-/** Text in lines of at most `width` characters, broken at spaces. */
-function wrapped(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line !== "" && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === "" ? word : `${line} ${word}`;
-    }
-  }
-  return [...lines, line].join("\n");
+  return note === null ? "" : `\n${wrapText(note, 116).join("\n")}\n`;
 }

@@ -39,6 +39,7 @@ const REPORT: BenchReport = {
     name,
     description: name,
     origin: "linmem" as const,
+    reusesMemory: name !== "arena",
   })),
   unavailable: [
     { name: "thi.ng", needs: [{ what: "@thi.ng/malloc", howToGet: "which `npm install @thi.ng/malloc` installs" }] },

@@ -52,6 +52,8 @@ describe("linmem bench", () => {
       /\n {2}allocator {2}ns\/step median +min +max +peak live +footprint +× live +memory +× live\n/,
     );
     expect(io.stdout).toMatch(/\n {2}arena {2,}\d/);
+    expect(io.stdout).toMatch(/\nVerdict, from these figures:\n- ring 16: fastest arena \(/);
+    expect(io.stdout).toMatch(/\n- Every block's bytes were verified: [\s\S]*\n$/);
   });
 
   it("fails, with exit status 1, when an allocator overwrites a live block", async () => {
