@@ -2,9 +2,9 @@
 
 import type { Contender } from "../bench/contender.js";
 import { CONTENDERS } from "../bench/contenders.js";
-import { demo } from "../demo.js";
 import { benchCommand } from "./bench-command.js";
 import { defaultReplayContender } from "./choose.js";
+import { demo } from "./demo-command.js";
 import type { CommandIo } from "./io.js";
 import { replayCommand } from "./replay-command.js";
 import { benchHelp, generalHelp, replayHelp } from "./usage.js";
