@@ -1,6 +1,6 @@
 /**
  * AssemblyScript's runtime TLSF (asc, `--runtime minimal`), built by `npm run build` from
- * bench/peers/assemblyscript-tlsf.ts and called from JavaScript. The package does not ship the module: this
+ * bench/peers/assemblyscript-tlsf-exports.ts and called from JavaScript. The package does not ship the module: this
  * contender is available in a clone of the repository, once built.
  *
  * The minimal runtime cannot reset its heap, but a new instance on the same memory lays a new, empty heap over it:
