@@ -21,6 +21,8 @@ import {
   type AllocatorExports,
   allocatorModule,
   LinearMemory,
+  type LinkedProgram,
+  linkProgram,
   loadAllocator,
   parseTrace,
   replay,
@@ -48,12 +50,14 @@ const exports: AllocatorExports = wasm.exports;
 const code: number = exports.trap_code.value;
 free_memory(allocate_memory(8));
 replay(parseTrace("a 0 8\\nf 0\\n"), heap, { verify: true });
-console.log(module, code);
+const linked: LinkedProgram = await linkProgram(new Uint8Array(8), { allocator: "tlsf", imports: { env: { f: () => 1 } } });
+const main = linked.instance.exports.main;
+console.log(module, code, main);
 `;
 
 /** Code a browser project may write: the DOM library's WebAssembly objects in and out of linmem's API. */
 const WITH_DOM = `
-import { AllocationTrap, allocatorModule, LinearMemory, loadAllocator } from "linmem";
+import { AllocationTrap, allocatorModule, LinearMemory, linkProgram, loadAllocator } from "linmem";
 
 const native = new WebAssembly.Memory({ initial: 1 });
 const memory = LinearMemory.wrap(native);
@@ -64,7 +68,10 @@ const instance: WebAssembly.Instance = await WebAssembly.instantiate(await alloc
 const heap = await loadAllocator("arena", memory);
 const imports: WebAssembly.Imports = { allocator: heap.exports };
 const trap: WebAssembly.RuntimeError = new AllocationTrap("INVALID_SIZE", "allocate(-1)");
-console.log(same, instance, imports, trap);
+const domImports: WebAssembly.Imports = { env: { table: new WebAssembly.Table({ element: "anyfunc", initial: 1 }) } };
+const linked = await linkProgram(new Uint8Array(8), { allocator: "buddy", imports: domImports });
+const linkedInstance: WebAssembly.Instance = linked.instance;
+console.log(same, instance, imports, trap, linkedInstance);
 `;
 
 const projects: string[] = [];

@@ -15,8 +15,8 @@ describe("replay", () => {
     expect(result.events).toBe(5);
     expect(result.peakLiveBlocks).toBe(2);
     expect(result.peakLiveBytes).toBe(104);
-    // The arena moves a resized block to its top: 16 state + 16 + 32 + 8, then 100 bytes.
-    expect(result.peakFootprint).toBe(16 + 16 + 32 + 8 + 100);
+    // The arena moves a resized block to its top: 12 state + 16 + 40 + 8, then a header and 100 bytes.
+    expect(result.peakFootprint).toBe(12 + 16 + 40 + 8 + 4 + 100);
   });
 
   it("replays the project's sample trace with every block verified", () => {
@@ -76,12 +76,14 @@ describe("replay", () => {
   it("finds a block overwritten after its last event, at the end", () => {
     const allocator = arena(LinearMemory.create());
     const heap = heapOf(allocator);
+    let first = 0;
     const corrupting: Heap = {
       ...heap,
       allocate: (size) => {
         const ptr = heap.allocate(size);
         // The second block's allocation writes over the first block's last byte.
-        if (size === 5) allocator.memory.u8[ptr - 1] = 0;
+        if (size === 8) first = ptr;
+        else allocator.memory.u8[first + 7] = 0;
         return ptr;
       },
     };
