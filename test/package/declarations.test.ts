@@ -51,7 +51,8 @@ const code: number = exports.trap_code.value;
 free_memory(allocate_memory(8));
 replay(parseTrace("a 0 8\\nf 0\\n"), heap, { verify: true });
 const linked: LinkedProgram = await linkProgram(new Uint8Array(8), { allocator: "tlsf", imports: { env: { f: () => 1 } } });
-const main = linked.instance.exports.main;
+const { count_words } = linked.instance.exports as { count_words(ptr: number, length: number): number };
+const main = count_words(0, 0);
 console.log(module, code, main);
 `;
 

@@ -54,6 +54,7 @@ describe("the tarball", () => {
       "dist/bench/entrant-worker.js",
       "dist/standalone/tlsf.js",
       "dist/wasm/generated/allocator-modules.js",
+      "include/linmem.h",
     ]) {
       expect(files, file).toContain(file);
     }
@@ -64,7 +65,8 @@ describe("the tarball", () => {
 
   it("holds nothing a user does not run or read: no sources, tests, traces, builds or source maps", (context) => {
     if (!BUILT) context.skip(NOT_BUILT);
-    const allowed = /^(package\.json|LICENSE|README\.md|BENCHMARKS\.md|docs\/[^/]+\.(md|svg)|dist\/.+\.(js|d\.ts))$/;
+    const allowed =
+      /^(package\.json|LICENSE|README\.md|BENCHMARKS\.md|docs\/[^/]+\.(md|svg)|include\/[^/]+\.h|dist\/.+\.(js|d\.ts))$/;
     expect(files.filter((file) => !allowed.test(file))).toEqual([]);
   });
 
