@@ -2,13 +2,14 @@
 
 import type { Contender } from "../bench/contender.js";
 import { CONTENDERS } from "../bench/contenders.js";
-import { demo } from "../demo.js";
 import { benchCommand } from "./bench-command.js";
 import { defaultReplayContender } from "./choose.js";
+import { demo } from "./demo-command.js";
 import type { CommandIo } from "./io.js";
 import { replayCommand } from "./replay-command.js";
 import { benchHelp, generalHelp, replayHelp } from "./usage.js";
 import { UsageError } from "./usage-error.js";
+import { packageVersion } from "./version.js";
 
 /**
  * Runs `linmem` with the arguments after the program's name. Resolves to the exit status: 0 when all went well, 1
@@ -29,6 +30,11 @@ export async function run(
       case "demo":
         if (args.length > 0) throw new UsageError(null, "demo takes no arguments");
         demo((line) => io.out(`${line}\n`));
+        return 0;
+      case "version":
+      case "--version":
+      case "-v":
+        io.out(`linmem ${packageVersion()}\n`);
         return 0;
       case "help":
       case "--help":
@@ -55,9 +61,8 @@ export async function run(
 }
 
 function help(command: string | undefined, contenders: readonly Contender[]): string {
-  const names = contenders.map(({ name }) => name);
-  if (command === "bench") return benchHelp(names);
-  if (command === "replay") return replayHelp(names, defaultReplayContender(contenders)?.name ?? "none");
+  if (command === "bench") return benchHelp(contenders);
+  if (command === "replay") return replayHelp(contenders, defaultReplayContender(contenders)?.name ?? "none");
   if (command === undefined) return generalHelp();
   throw new UsageError(null, `no help for "${command}"; the commands are bench, replay, demo and help`);
 }

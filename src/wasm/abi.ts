@@ -5,6 +5,7 @@
  * Each module imports its memory as `env.memory` and nothing else. Pointers and sizes are i32 values meaning u32, so a
  * pointer at or above 2^31 reaches JavaScript as a negative number until it is read with `>>> 0`.
  */
+import type { WebAssemblyGlobal, WebAssemblyInstance } from "../webassembly-types.js";
 
 /** A type rather than an interface, so that it passes as is for a module's imports (`{ linmem: heap.exports }`). */
 export type AllocatorExports = {
@@ -39,7 +40,7 @@ export type AllocatorExports = {
    * Why the last refused call was refused: one of TRAP_CODE_NUMBERS, stored before a trap or a return of 0; 0 until a
    * call is refused. A host may set it back to 0 after reading it.
    */
-  trap_code: WebAssembly.Global;
+  trap_code: WebAssemblyGlobal;
 };
 
 /** Every function an allocator module exports. */
@@ -60,7 +61,7 @@ export const ALLOCATOR_FUNCTIONS = [
 ] as const;
 
 /** The exports of an instance, after checking that it is an allocator module. */
-export function allocatorExports(instance: WebAssembly.Instance, name: string): AllocatorExports {
+export function allocatorExports(instance: WebAssemblyInstance, name: string): AllocatorExports {
   const exports = instance.exports;
   for (const exportName of ALLOCATOR_FUNCTIONS) {
     if (typeof exports[exportName] !== "function") {

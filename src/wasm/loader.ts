@@ -11,6 +11,7 @@
 import { type AllocatorOptions, type BlockAllocator, DEFAULT_HEAP_BASE } from "../allocator/contract.js";
 import { requireHeapBase } from "../allocator/heap-header.js";
 import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
+import type { WebAssemblyMemory } from "../webassembly-types.js";
 import { type AllocatorExports, allocatorExports } from "./abi.js";
 import { type AllocatorModuleName, allocatorModule, requireModuleName } from "./modules.js";
 import { translateTrap } from "./traps.js";
@@ -50,7 +51,9 @@ export function initHeap(
   try {
     exports.init(heapBase);
   } catch (error) {
-    throw translateTrap(error, exports.trap_code, name, `init(${heapBase})`);
+    throw translateTrap(error, exports.trap_code, name, `init(${heapBase})`, () =>
+      TYPESCRIPT_TWINS[name](memory, { heapBase }),
+    );
   }
   return bind(name, memory, heapBase, exports, TYPESCRIPT_TWINS[name].attach(memory, heapBase));
 }
@@ -73,19 +76,19 @@ async function attach<N extends AllocatorModuleName>(
 export const loadAllocator: LoadAllocator = Object.assign(create, { attach });
 
 /** A memory an allocator module can import: a WebAssembly.Memory, wrapped. */
-export function importableMemory(source: MemorySource): LinearMemory & { memory: WebAssembly.Memory } {
+export function importableMemory(source: MemorySource): LinearMemory & { memory: WebAssemblyMemory } {
   const memory = LinearMemory.wrap(source);
   if (memory.memory === null) {
     throw new TypeError("an allocator module imports its memory: give it a WebAssembly.Memory, not a plain buffer");
   }
   if (memory.shared) throw new TypeError("allocator modules do not take shared memories yet");
-  return memory as LinearMemory & { memory: WebAssembly.Memory };
+  return memory as LinearMemory & { memory: WebAssemblyMemory };
 }
 
 /** A new instance of an allocator module on `memory`, before it has a heap. */
 export async function instantiateAllocator(
   name: AllocatorModuleName,
-  memory: LinearMemory & { memory: WebAssembly.Memory },
+  memory: LinearMemory & { memory: WebAssemblyMemory },
 ): Promise<AllocatorExports> {
   const instance = await WebAssembly.instantiate(await allocatorModule(name), { env: { memory: memory.memory } });
   return allocatorExports(instance, name);
