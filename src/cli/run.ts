@@ -2,14 +2,15 @@
 
 import type { Contender } from "../bench/contender.js";
 import { CONTENDERS } from "../bench/contenders.js";
-import { demo } from "../demo.js";
 import { benchCommand } from "./bench-command.js";
 import { defaultReplayContender } from "./choose.js";
+import { demo } from "./demo-command.js";
 import type { CommandIo } from "./io.js";
 import { mapCommand } from "./map-command.js";
 import { replayCommand } from "./replay-command.js";
 import { benchHelp, generalHelp, mapHelp, replayHelp, viewHelp } from "./usage.js";
 import { UsageError } from "./usage-error.js";
+import { packageVersion } from "./version.js";
 import { viewCommand } from "./view-command.js";
 
 /**
@@ -35,6 +36,11 @@ export async function run(
       case "demo":
         if (args.length > 0) throw new UsageError(null, "demo takes no arguments");
         demo((line) => io.out(`${line}\n`));
+        return 0;
+      case "version":
+      case "--version":
+      case "-v":
+        io.out(`linmem ${packageVersion()}\n`);
         return 0;
       case "help":
       case "--help":
@@ -64,9 +70,8 @@ export async function run(
 }
 
 function help(command: string | undefined, contenders: readonly Contender[]): string {
-  const names = contenders.map(({ name }) => name);
-  if (command === "bench") return benchHelp(names);
-  if (command === "replay") return replayHelp(names, defaultReplayContender(contenders)?.name ?? "none");
+  if (command === "bench") return benchHelp(contenders);
+  if (command === "replay") return replayHelp(contenders, defaultReplayContender(contenders)?.name ?? "none");
   if (command === "map") return mapHelp();
   if (command === "view") return viewHelp();
   if (command === undefined) return generalHelp();

@@ -19,7 +19,7 @@
  */
 import type { BuddyAllocator } from "../allocator/buddy.js";
 import { HEADER_SIZE } from "../allocator/heap-header.js";
-import { TLSF_CONTROL_SIZE, TlsfAllocator } from "../allocator/tlsf.js";
+import { BLOCK_OVERHEAD as TLSF_BLOCK_OVERHEAD, TLSF_CONTROL_SIZE, TlsfAllocator } from "../allocator/tlsf.js";
 import { BlockList } from "./block-list.js";
 
 export type AreaKind = "null" | "static" | "header" | "state" | "bitmap" | "sentinel" | "foreign" | "spare";
@@ -69,8 +69,6 @@ export type MappableAllocator = TlsfAllocator | BuddyAllocator;
 
 /** Bytes between the null-pointer reserve's start and static data. */
 const NULL_RESERVE = 8;
-/** A TLSF block's header, 4 bytes before its pointer; also the size of a TLSF region's end sentinel (tlsf.ts). */
-const TLSF_HEADER = 4;
 
 /** The map of `allocator`'s memory as it is now. */
 export function mapMemory(allocator: MappableAllocator): MemoryMap {
@@ -82,18 +80,19 @@ export function mapMemory(allocator: MappableAllocator): MemoryMap {
   const areas = new AreaList(heapBase);
   let blockOverhead: number;
   if (allocator instanceof TlsfAllocator) {
-    blockOverhead = TLSF_HEADER;
+    blockOverhead = TLSF_BLOCK_OVERHEAD;
     areas.add("state", heapBase + TLSF_CONTROL_SIZE);
-    // Blocks tile each region; a region ends with its sentinel, and what lies between regions is someone else's.
+    // Blocks tile each region; a region ends with its sentinel, a header of its own, and what lies between regions is
+    // someone else's.
     for (let index = 0; index < blocks.length; index++) {
       const ptr = ptrs[index] as number;
-      if (ptr - TLSF_HEADER > areas.end) {
-        areas.add("sentinel", areas.end + TLSF_HEADER);
-        areas.add("foreign", ptr - TLSF_HEADER);
+      if (ptr - TLSF_BLOCK_OVERHEAD > areas.end) {
+        areas.add("sentinel", areas.end + TLSF_BLOCK_OVERHEAD);
+        areas.add("foreign", ptr - TLSF_BLOCK_OVERHEAD);
       }
       areas.skipTo(ptr + (sizes[index] as number));
     }
-    areas.add("sentinel", areas.end + TLSF_HEADER);
+    areas.add("sentinel", areas.end + TLSF_BLOCK_OVERHEAD);
   } else {
     blockOverhead = 0;
     areas.add("state", allocator.start);

@@ -6,7 +6,7 @@
 import { gzipSync } from "node:zlib";
 import { formatTrace } from "../trace/format.js";
 import type { Trace } from "../trace/trace.js";
-import { APP_ELEMENT, CONFIG_ELEMENT, TRACE_ELEMENT, type ViewConfig } from "./app/embedded.js";
+import { APP_ELEMENT, CONFIG_ELEMENT, TRACE_ELEMENT, type ViewConfig } from "./embedding.js";
 import { APP_BUNDLE } from "./generated/app-bundle.js";
 
 /**

@@ -1,21 +1,6 @@
 /** What the page carries: its settings and the trace, gzip-compressed and in base64, read back without a request. */
 import { parseTrace, type Trace } from "../../trace/trace.js";
-
-/** The settings `linmem view` writes into the page, as JSON. */
-export interface ViewConfig {
-  /** The trace's file name. */
-  trace: string;
-  allocators: string[];
-  heapBase: number;
-  /** Events between checkpoints. */
-  interval: number;
-  /** The command that wrote the page. */
-  command: string;
-}
-
-export const CONFIG_ELEMENT = "linmem-config";
-export const TRACE_ELEMENT = "linmem-trace";
-export const APP_ELEMENT = "linmem-app";
+import { APP_ELEMENT, CONFIG_ELEMENT, TRACE_ELEMENT, type ViewConfig } from "../embedding.js";
 
 export function readConfig(): ViewConfig {
   return JSON.parse(elementText(CONFIG_ELEMENT)) as ViewConfig;

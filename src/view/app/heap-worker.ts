@@ -7,7 +7,6 @@ import { mappableAllocator } from "../../map/allocators.js";
 import { freeSizes } from "../../map/free-sizes.js";
 import { type MappableAllocator, mapMemory } from "../../map/memory-map.js";
 import { CheckpointedReplay } from "../../trace/checkpoints.js";
-import type { Trace } from "../../trace/trace.js";
 import { rasterize } from "../heap-raster.js";
 import { FootprintRecorder } from "../timeline.js";
 import type { FromWorker, HeapMessage, StartMessage, ToWorker } from "./messages.js";
@@ -48,9 +47,8 @@ class HeapSession {
     this.start = start;
     const factory = mappableAllocator(start.allocator);
     if (factory === undefined) throw new Error(`no allocator named ${start.allocator}`);
-    const trace: Trace = start.trace;
     this.replay = new CheckpointedReplay(
-      trace,
+      start.trace,
       (memory) => factory(memory, { heapBase: start.heapBase }),
       start.interval,
     );

@@ -5,13 +5,13 @@
 import { formatBytes, formatCount } from "../../bench/units.js";
 import { COLORS, LABELS, LEGEND_ORDER } from "../../map/palette.js";
 import { describeEvent, type Trace } from "../../trace/trace.js";
+import type { ViewConfig } from "../embedding.js";
 import type { RasterLayout } from "../heap-raster.js";
 import { binCount, binMaxima, binOf, type LiveTotals, liveTotals } from "../timeline.js";
 import { element } from "./dom.js";
-import { appSource, readConfig, readTrace, type ViewConfig } from "./embedded.js";
+import { appSource, readConfig, readTrace } from "./embedded.js";
 import { HeapPane } from "./heap-pane.js";
 import { serveHeap, type WorkerScope } from "./heap-worker.js";
-import type { TraceData } from "./messages.js";
 import { PLAY_SPEEDS, Player } from "./player.js";
 import { TimelineView } from "./timeline-view.js";
 import { formatUrlState, readUrlState } from "./url-state.js";
@@ -130,15 +130,6 @@ class ViewPage {
     const { trace, config } = this;
     this.status.textContent = `replaying ${formatCount(trace.length)} events on ${config.allocators.join(" and ")}…`;
     const bins = binCount(trace.length, TIMELINE_BINS);
-    const data: TraceData = {
-      name: trace.name,
-      length: trace.length,
-      blockCount: trace.blockCount,
-      kinds: trace.kinds,
-      ids: trace.ids,
-      sizes: trace.sizes,
-      aligns: trace.aligns,
-    };
     const ready = await Promise.all(
       this.clients.map((client) =>
         client.start({
@@ -148,7 +139,7 @@ class ViewPage {
           interval: config.interval,
           bins,
           layout: LAYOUT,
-          trace: data,
+          trace,
         }),
       ),
     );

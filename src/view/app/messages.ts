@@ -2,18 +2,8 @@
 
 import type { FreeSizes } from "../../map/free-sizes.js";
 import type { Area, HeapFigures } from "../../map/memory-map.js";
+import type { Trace } from "../../trace/trace.js";
 import type { RasterLayout } from "../heap-raster.js";
-
-/** A parsed trace's arrays, copied to a worker. */
-export interface TraceData {
-  name: string;
-  length: number;
-  blockCount: number;
-  kinds: Uint8Array;
-  ids: Uint32Array;
-  sizes: Uint32Array;
-  aligns: Uint32Array;
-}
 
 export interface StartMessage {
   type: "start";
@@ -24,7 +14,8 @@ export interface StartMessage {
   /** Bins of the timeline. */
   bins: number;
   layout: RasterLayout;
-  trace: TraceData;
+  /** The parsed trace, copied to the worker. */
+  trace: Trace;
 }
 
 export interface SeekMessage {
