@@ -147,7 +147,7 @@ export class ArenaAllocator extends AllocatorBase implements BlockAllocator {
     }
     if (wanted <= blockSize) return ptr;
     // Allocating first leaves the old block untouched if memory runs out.
-    const moved = this.allocate(size);
+    const moved = this.allocateToMove(ptr, size);
     this.memory.u8.copyWithin(moved, ptr, ptr + blockSize - BLOCK_OVERHEAD);
     this.memory.u32[header >>> 2] = blockSize | FREED;
     return moved;

@@ -276,7 +276,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     }
     if (this.growInPlace(u32, ptr, order, wanted)) return ptr;
     // Allocating first leaves the old block untouched if memory runs out.
-    const moved = this.allocate(size);
+    const moved = this.allocateToMove(ptr, size);
     this.memory.u8.copyWithin(moved, ptr, ptr + (MIN_BLOCK_SIZE << order));
     this.release(this.memory.u32, ptr, order);
     return moved;

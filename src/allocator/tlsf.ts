@@ -447,7 +447,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
       return ptr;
     }
     // Moving: when no block can be had, allocate traps before anything has changed.
-    const moved = this.allocate(size);
+    const moved = this.allocateToMove(ptr, size);
     this.memory.u8.copyWithin(moved, ptr, ptr + Math.min(size, blockSize - BLOCK_OVERHEAD));
     release(this.memory.u32, base, block, blockSize);
     return moved;
