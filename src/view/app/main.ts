@@ -297,16 +297,20 @@ function legend(): HTMLElement {
   return element(
     "section",
     { class: "legend note" },
-    ...LEGEND_ORDER.map((kind) =>
-      element(
-        "span",
-        { class: "key" },
-        element("span", { class: "swatch", style: `background:${COLORS[kind]}` }),
-        LABELS[kind],
+    element(
+      "p",
+      {},
+      ...LEGEND_ORDER.map((kind) =>
+        element(
+          "span",
+          { class: "key" },
+          element("span", { class: "swatch", style: `background:${COLORS[kind]}` }),
+          LABELS[kind],
+        ),
       ),
     ),
     element(
-      "span",
+      "p",
       {},
       "Each pixel of a map is the mix of the bytes it stands for; fragmentation = 1 − largest free block ÷ free bytes.",
     ),
