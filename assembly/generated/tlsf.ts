@@ -3,6 +3,9 @@
 
 export const TLSF_MAGIC: u32 = 0x31534c54;
 
+/** Bytes of control structure; the first block's header follows at an address 4 past a multiple of 8. */
+export const TLSF_CONTROL_SIZE: u32 = 1716;
+
 /** Header bits; sizes are multiples of 8, which leaves the low three bits. */
 export const FREE: u32 = 1;
 export const PREV_FREE: u32 = 2;
@@ -48,6 +51,3 @@ export const TAIL_OFFSET: u32 = 8;
 export const FL_MAP_OFFSET: u32 = 12;
 export const SL_MAPS_OFFSET: u32 = 16;
 export const HEADS_OFFSET: u32 = 116;
-
-/** Bytes of control structure; the first block's header follows at an address 4 past a multiple of 8. */
-export const TLSF_CONTROL_SIZE: u32 = 1716;

@@ -43,16 +43,28 @@ import { ALIGNMENT, alignUp, invalidPointer, requireAlignment, requireSize } fro
 export const ARENA_MAGIC = magicNumber("ARN2");
 
 /** Where each part of the state lives, in bytes from heapBase. */
-export const TOP_OFFSET = HEADER_SIZE;
+const TOP_OFFSET = HEADER_SIZE;
 /** Bytes of state before the first block's header. */
 export const ARENA_STATE_SIZE = TOP_OFFSET + 4;
 
 /** The bytes a block spends on itself: its header, the size word before its pointer. */
-export const BLOCK_OVERHEAD = 4;
+const BLOCK_OVERHEAD = 4;
 /** Header bits below the size, a multiple of 8. */
-export const FREED = 1;
-export const PADDING = 2;
-export const FLAG_BITS = 7;
+const FREED = 1;
+const PADDING = 2;
+const FLAG_BITS = 7;
+
+/**
+ * The arena format's constants, for its WebAssembly twin, which takes them from assembly/generated/. The code here reads
+ * them as module constants, which V8 folds into it, rather than as exports, which it loads from their module cells.
+ */
+export const ARENA_FORMAT = {
+  TOP_OFFSET,
+  BLOCK_OVERHEAD,
+  FREED,
+  PADDING,
+  FLAG_BITS,
+} as const;
 
 export class ArenaAllocator extends AllocatorBase implements BlockAllocator {
   readonly name = "arena";

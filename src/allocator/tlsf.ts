@@ -98,44 +98,73 @@ import { ALIGNMENT, ALIGNMENT_BITS, invalidPointer, MAX_ALLOCATION, requireAlign
 export const TLSF_MAGIC = magicNumber("TLS1");
 
 /** Header bits; sizes are multiples of 8, which leaves the low three bits. */
-export const FREE = 1;
-export const PREV_FREE = 2;
-export const SENTINEL = 4;
-export const FLAG_BITS = FREE | PREV_FREE | SENTINEL;
+const FREE = 1;
+const PREV_FREE = 2;
+const SENTINEL = 4;
+const FLAG_BITS = FREE | PREV_FREE | SENTINEL;
 
 /** The bytes a used block spends on itself: its header. */
-export const BLOCK_OVERHEAD = 4;
+const BLOCK_OVERHEAD = 4;
 /** A free block's list links, in bytes from its header: the next block of its list, then the previous one. */
-export const NEXT_OFFSET = BLOCK_OVERHEAD;
-export const PREV_OFFSET = NEXT_OFFSET + 4;
+const NEXT_OFFSET = BLOCK_OVERHEAD;
+const PREV_OFFSET = NEXT_OFFSET + 4;
 /** A free block's back link, its own address, fills its last bytes: the block after reads it just before its header. */
-export const BACK_LINK_SIZE = 4;
+const BACK_LINK_SIZE = 4;
 /** The smallest block: header, two list links and the back link. */
-export const MIN_BLOCK = PREV_OFFSET + 4 + BACK_LINK_SIZE;
+const MIN_BLOCK = PREV_OFFSET + 4 + BACK_LINK_SIZE;
 
 /** Second-level classes per first level: 2^SL_BITS. */
-export const SL_BITS = 4;
-export const SL_COUNT = 1 << SL_BITS;
+const SL_BITS = 4;
+const SL_COUNT = 1 << SL_BITS;
 /** List number `list` is of first level `list >>> SL_BITS` and second level `list & SL_MASK`. */
-export const SL_MASK = SL_COUNT - 1;
+const SL_MASK = SL_COUNT - 1;
 /** Sizes below 2^LINEAR_BITS are classed linearly, one class per multiple of 8: first level 0. */
-export const LINEAR_BITS = SL_BITS + ALIGNMENT_BITS;
-export const LINEAR_LIMIT = 1 << LINEAR_BITS;
+const LINEAR_BITS = SL_BITS + ALIGNMENT_BITS;
+const LINEAR_LIMIT = 1 << LINEAR_BITS;
 /** First levels 0 to 24: the last starts at 1 GiB, the class of the largest request. */
-export const FL_COUNT = 32 - LINEAR_BITS;
+const FL_COUNT = 32 - LINEAR_BITS;
 /** Lists are numbered 16 f + s; the last one also takes every block too large for the classes. */
-export const LIST_COUNT = FL_COUNT * SL_COUNT;
-export const LAST_LIST = LIST_COUNT - 1;
+const LIST_COUNT = FL_COUNT * SL_COUNT;
+const LAST_LIST = LIST_COUNT - 1;
 /** Free blocks from this size up belong to the last list. */
-export const OVERSIZED = 2 ** 31;
+const OVERSIZED = 2 ** 31;
 
 /** Where each part of the control structure lives, in bytes from heapBase. */
-export const TAIL_OFFSET = HEADER_SIZE;
-export const FL_MAP_OFFSET = TAIL_OFFSET + 4;
-export const SL_MAPS_OFFSET = FL_MAP_OFFSET + 4;
-export const HEADS_OFFSET = SL_MAPS_OFFSET + 4 * FL_COUNT;
+const TAIL_OFFSET = HEADER_SIZE;
+const FL_MAP_OFFSET = TAIL_OFFSET + 4;
+const SL_MAPS_OFFSET = FL_MAP_OFFSET + 4;
+const HEADS_OFFSET = SL_MAPS_OFFSET + 4 * FL_COUNT;
 /** Bytes of control structure; the first block's header follows at an address 4 past a multiple of 8. */
 export const TLSF_CONTROL_SIZE = HEADS_OFFSET + 4 * LIST_COUNT;
+
+/**
+ * The TLSF format's constants, for its WebAssembly twin, which takes them from assembly/generated/. The code here reads
+ * them as module constants, which V8 folds into it, rather than as exports, which it loads from their module cells.
+ */
+export const TLSF_FORMAT = {
+  FREE,
+  PREV_FREE,
+  SENTINEL,
+  FLAG_BITS,
+  BLOCK_OVERHEAD,
+  NEXT_OFFSET,
+  PREV_OFFSET,
+  BACK_LINK_SIZE,
+  MIN_BLOCK,
+  SL_BITS,
+  SL_COUNT,
+  SL_MASK,
+  LINEAR_BITS,
+  LINEAR_LIMIT,
+  FL_COUNT,
+  LIST_COUNT,
+  LAST_LIST,
+  OVERSIZED,
+  TAIL_OFFSET,
+  FL_MAP_OFFSET,
+  SL_MAPS_OFFSET,
+  HEADS_OFFSET,
+} as const;
 
 /** The same places in words, as the TypeScript build indexes the memory's u32 view. */
 const TAIL_WORD = TAIL_OFFSET >>> 2;

@@ -19,7 +19,7 @@
  */
 import type { BuddyAllocator } from "../allocator/buddy.js";
 import { HEADER_SIZE } from "../allocator/heap-header.js";
-import { BLOCK_OVERHEAD as TLSF_BLOCK_OVERHEAD, TLSF_CONTROL_SIZE, TlsfAllocator } from "../allocator/tlsf.js";
+import { TLSF_CONTROL_SIZE, TLSF_FORMAT, TlsfAllocator } from "../allocator/tlsf.js";
 import { BlockList } from "./block-list.js";
 
 export type AreaKind = "null" | "static" | "header" | "state" | "bitmap" | "sentinel" | "foreign" | "spare";
@@ -67,7 +67,9 @@ export interface MemoryMap {
 /** The allocators a map can be drawn of: those that can list their blocks and whose state the map knows. */
 export type MappableAllocator = TlsfAllocator | BuddyAllocator;
 
-/** Bytes between the null-pointer reserve's start and static data. */
+/** A TLSF block's header, before its pointer; a region's end sentinel is a header too. */
+const TLSF_BLOCK_OVERHEAD = TLSF_FORMAT.BLOCK_OVERHEAD;
+/** The null-pointer reserve: addresses 0 to 7, before static data. */
 const NULL_RESERVE = 8;
 
 /** The map of `allocator`'s memory as it is now. */

@@ -45,6 +45,15 @@ describe.each(factories)("%s keeps the contract", (_name, factory) => {
     model.verifyAll();
   });
 
+  it("refuses a pointer into a block it handed out, changing nothing", () => {
+    const model = usedHeap();
+    const ptr = model.allocate(48);
+    for (const inside of [ptr + 8, ptr + 16, ptr + 40]) {
+      expectRefused(model.allocator, () => model.allocator.free(inside), "INVALID_POINTER");
+    }
+    model.verifyAll();
+  });
+
   it("names a resize it cannot make as the resize, and changes nothing", () => {
     const model = usedHeap();
     const ptr = model.allocate(100);
