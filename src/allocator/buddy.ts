@@ -517,7 +517,8 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     // its size, unless that half is a block of the old tree's size, where the bitmap moves: then the tree doubles
     // once more.
     const newRootOrder = wanted < rootOrder ? rootOrder + 1 : wanted === rootOrder ? rootOrder + 2 : wanted + 1;
-    const end = this.treeBase + blockSize(newRootOrder);
+    // Beyond the largest tree, 16 << newRootOrder would wrap around: the power of two gives the end as it is.
+    const end = this.treeBase + 2 ** (newRootOrder + MIN_BLOCK_BITS);
     if (newRootOrder > MAX_ROOT_ORDER || end > ADDRESS_LIMIT) {
       throw new AllocationTrap("OUT_OF_MEMORY", `allocate(${size}): the heap cannot grow to ${end} bytes`);
     }

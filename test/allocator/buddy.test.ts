@@ -367,6 +367,14 @@ describe("buddy refusals change nothing", () => {
     model.verifyAll();
   });
 
+  it("names the end a tree past the largest would need", () => {
+    const heap = buddy(LinearMemory.create());
+    heap.allocate(MAX_ALLOCATION);
+    expect(() => heap.allocate(MAX_ALLOCATION)).toThrow(
+      /allocate\(1073741824\): the heap cannot grow to 4294967296 bytes/,
+    );
+  });
+
   it("OUT_OF_MEMORY when even the first tree does not fit", () => {
     expect(() => buddy(new ArrayBuffer(512), { heapBase: 8 })).toThrow(AllocationTrap);
     expect(() => buddy(new ArrayBuffer(1024), { heapBase: 8 })).not.toThrow();
