@@ -52,6 +52,8 @@ describe("the peers", () => {
         "buddy",
         "buddy-wasm",
         "as-tlsf",
+        "dlmalloc",
+        "emmalloc",
         "thi.ng",
         "uint8array",
       ]),
