@@ -19,7 +19,7 @@ interface MallocExports {
   free(ptr: number): void;
 }
 
-/** As the build sets them: static data and the stack fill the first two pages, and the memory may grow to 4 GiB. */
+/** As scripts/build-peers.mjs sets them: two pages hold static data, the stack and the heap's start; 4 GiB at most. */
 const INITIAL_PAGES = 2;
 const MAXIMUM_PAGES = 65536;
 
