@@ -1,9 +1,9 @@
 /**
- * dlmalloc and emmalloc exist only where `npm run build` found emcc (apt-get install -y emscripten); elsewhere each
- * test is skipped with the reason the contender gives for being unavailable.
+ * dlmalloc and emmalloc exist only where `npm run build` found emcc (apt-get install -y emscripten); elsewhere their
+ * tests are skipped, and the reason the contender gives for being unavailable is printed once and noted on each.
  */
-import { describe, expect, it } from "vitest";
-import { type Contender, ContenderUnavailable, type HeapMaker } from "../../../src/bench/contender.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ContenderUnavailable, type HeapMaker } from "../../../src/bench/contender.js";
 import { dlmalloc, emmalloc } from "../../../src/bench/peers/emscripten-malloc.js";
 import { ringWorkload } from "../../../src/bench/ring.js";
 import { traceWorkload } from "../../../src/bench/trace-workload.js";
@@ -11,16 +11,6 @@ import type { Footprint } from "../../../src/bench/workload.js";
 import { loadTrace, SAMPLE_TRACE } from "../../../src/trace/load.js";
 
 const NEEDS = { peakLiveBytes: 1 << 16, bytesAllocated: 1 << 20 };
-
-/** The contender's heap maker, or the test skipped with why it is unavailable. */
-async function loadOrSkip(contender: Contender, skip: (note: string) => never): Promise<HeapMaker> {
-  try {
-    return await contender.load();
-  } catch (error) {
-    if (error instanceof ContenderUnavailable) skip(error.message);
-    throw error;
-  }
-}
 
 /** A footprint that counts at least the live bytes and no more than the memory past the heap's start. */
 function expectSensible(footprint: Footprint, heapBase: number): void {
@@ -31,8 +21,23 @@ function expectSensible(footprint: Footprint, heapBase: number): void {
 }
 
 describe.each([dlmalloc, emmalloc])("$name", (contender) => {
+  let maker: HeapMaker | null = null;
+  let unavailable = "";
+  beforeAll(async () => {
+    try {
+      maker = await contender.load();
+    } catch (error) {
+      if (!(error instanceof ContenderUnavailable)) throw error;
+      unavailable = error.message;
+      console.warn(`${contender.name}'s tests are skipped: ${unavailable}`);
+    }
+  });
+
+  /** The contender's heap maker, or the test skipped with why the contender is unavailable. */
+  const heapMaker = (skip: (note: string) => never): HeapMaker => maker ?? skip(unavailable);
+
   it("begins its heap where its first block is, after static data and the stack", async ({ skip }) => {
-    const heap = await (await loadOrSkip(contender, skip))(NEEDS);
+    const heap = await heapMaker(skip)(NEEDS);
     expect(heap.heapBase).toBeGreaterThan(0);
     const first = heap.allocate(8);
     // Only the allocator's own header or state lies between the heap's start and its first block.
@@ -41,7 +46,7 @@ describe.each([dlmalloc, emmalloc])("$name", (contender) => {
   });
 
   it("keeps every block's bytes through allocation, aligned allocation and resizing", async ({ skip }) => {
-    const heap = await (await loadOrSkip(contender, skip))(NEEDS);
+    const heap = await heapMaker(skip)(NEEDS);
     const small = heap.allocate(24);
     const aligned = heap.allocate(100, 4096);
     expect(aligned % 4096).toBe(0);
@@ -55,14 +60,14 @@ describe.each([dlmalloc, emmalloc])("$name", (contender) => {
   });
 
   it("keeps a block when one is resized to 0 bytes", async ({ skip }) => {
-    const heap = await (await loadOrSkip(contender, skip))(NEEDS);
+    const heap = await heapMaker(skip)(NEEDS);
     const resized = heap.reallocate(heap.allocate(40), 0, 40);
     expect(resized).not.toBe(0);
     heap.free(resized);
   });
 
   it("grows its memory as blocks need it, and says when it can grow no more", async ({ skip }) => {
-    const heap = await (await loadOrSkip(contender, skip))(NEEDS);
+    const heap = await heapMaker(skip)(NEEDS);
     const before = heap.memorySize() as number;
     const large = heap.allocate(8 << 20);
     expect(heap.memorySize()).toBeGreaterThanOrEqual(large + (8 << 20));
@@ -71,7 +76,7 @@ describe.each([dlmalloc, emmalloc])("$name", (contender) => {
   });
 
   it("starts again from an empty heap on reset, with its memory kept", async ({ skip }) => {
-    const heap = await (await loadOrSkip(contender, skip))(NEEDS);
+    const heap = await heapMaker(skip)(NEEDS);
     const first = heap.allocate(32);
     heap.allocate(1 << 20);
     const grown = heap.memorySize();
@@ -81,14 +86,14 @@ describe.each([dlmalloc, emmalloc])("$name", (contender) => {
   });
 
   it("runs a ring verified, every byte intact, and measures its footprint", async ({ skip }) => {
-    const makeHeap = await loadOrSkip(contender, skip);
+    const makeHeap = heapMaker(skip);
     const ring = ringWorkload({ liveBlocks: 100, steps: 20_000, minSize: 8, maxSize: 512, seed: 5 });
     const heap = await makeHeap(ring);
     expectSensible(ring.verify(heap), heap.heapBase as number);
   });
 
   it("replays the sample trace verified, every byte intact, and measures its footprint", async ({ skip }) => {
-    const makeHeap = await loadOrSkip(contender, skip);
+    const makeHeap = heapMaker(skip);
     const sample = traceWorkload(loadTrace(SAMPLE_TRACE));
     const heap = await makeHeap(sample);
     const footprint = sample.verify(heap);
