@@ -3,34 +3,38 @@
  * at the top of that file, and given the same memory, heap base and calls, it returns the same pointers and leaves the
  * same bytes, so either build can pick up a heap the other made.
  *
- * The module imports its memory as `env.memory` and nothing else. It exports:
+ * The module imports its memory as `env.memory` and nothing else. It exports the C allocation family, which returns 0
+ * when it refuses, and the seed's family, which traps (see docs/linking.md):
  *
- *   init(heapBase)                    lays out an empty arena at heapBase (a multiple of 8) and works on it
- *   attach(heapBase)                  works on the arena already at heapBase, changing nothing
- *   allocate_memory(size) -> ptr      a block of `size` bytes, aligned to 8
- *   free_memory(ptr)                  nothing, as an arena frees all at once; a pointer it never handed out traps
- *   reset_memory()                    frees every block
- *   trap_code                         a global: why the last refused call trapped (see shared/trap.ts)
+ *   init(heapBase), attach(heapBase)      lay out an empty arena at heapBase, or work on the one there
+ *   malloc, calloc, aligned_alloc         a new block, 0 if refused; the memory grows on demand
+ *   realloc                               the last block resized where it is, another kept if large enough, else moved
+ *   free                                  marks a block freed, its memory back on reset; a block freed twice traps
+ *   malloc_usable_size                    the bytes a block holds
+ *   allocate_memory, allocate_memory_aligned, reallocate_memory, free_memory, reset_memory, trap_code
  */
+import {
+  ARENA_MAGIC,
+  ARENA_STATE_SIZE,
+  BLOCK_OVERHEAD,
+  FLAG_BITS,
+  FREED,
+  PADDING,
+  TOP_OFFSET,
+} from "./generated/arena";
 import { ensureMemory } from "./shared/growth";
-import { ALIGNMENT, blockSize, requireSize } from "./shared/size";
+import { ALIGNMENT, alignUp, isAlignment, MAX_ALLOCATION } from "./shared/size";
 import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
-
-/** "ARN1" in little-endian bytes, with the lock word after it released: the first 8 bytes of every arena. */
-const ARENA_HEADER: u64 = 0x314e5241;
-const TOP_OFFSET = 8;
-const BLOCKS_OFFSET = 12;
-/** Bytes of state before the first block. */
-const STATE_SIZE: u32 = 16;
 
 /** The heap this instance works on. */
 let heapBase: u32 = 0;
 
 export function init(base: u32): void {
-  ensureMemory(base, STATE_SIZE);
-  store<u64>(base, ARENA_HEADER);
+  trap.orTrap(ensureMemory(base, ARENA_STATE_SIZE));
+  // The magic, and the lock word after it released.
+  store<u64>(base, ARENA_MAGIC);
   heapBase = base;
   reset_memory();
 }
@@ -39,27 +43,118 @@ export function attach(base: u32): void {
   heapBase = base;
 }
 
-export function allocate_memory(size: u32): u32 {
-  requireSize(size);
-  const ptr = load<u32>(heapBase, TOP_OFFSET);
-  store<u32>(heapBase, ensureMemory(ptr, blockSize(size)), TOP_OFFSET);
-  store<u32>(heapBase, load<u32>(heapBase, BLOCKS_OFFSET) + 1, BLOCKS_OFFSET);
+/** A block of `size` bytes at a multiple of `align`, after the padding that takes, or 0 when refused. */
+function allocate(size: u32, align: u32): u32 {
+  if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
+  if (!isAlignment(align)) return trap.refuse(trap.INVALID_ALIGNMENT);
+  const top = load<u32>(heapBase, TOP_OFFSET);
+  const header = alignUp(top + BLOCK_OVERHEAD, max(align, ALIGNMENT)) - BLOCK_OVERHEAD;
+  const blockSize = alignUp(size + BLOCK_OVERHEAD, ALIGNMENT);
+  // From top, so that an aligned block's header that wraps past 2^32 ends below top, which is refused.
+  const end = ensureMemory(top, header - top + blockSize);
+  if (!end) return 0;
+  // The padding before an aligned block; with none, the block's own header overwrites it.
+  store<u32>(top, (header - top) | PADDING);
+  store<u32>(header, blockSize);
+  store<u32>(heapBase, end, TOP_OFFSET);
+  return header + BLOCK_OVERHEAD;
+}
+
+export function malloc(size: u32): u32 {
+  return allocate(size, ALIGNMENT);
+}
+
+export function calloc(count: u32, size: u32): u32 {
+  // A product past 1 GiB, even past 2^32, asks for one byte more than 1 GiB, which is refused as too large.
+  const total = <u32>min(<u64>count * size, MAX_ALLOCATION + 1);
+  const ptr = allocate(total, ALIGNMENT);
+  // Memory the arena hands out again after a reset holds old bytes.
+  if (ptr) memory.fill(ptr, 0, total);
   return ptr;
 }
 
-export function free_memory(ptr: u32): void {
-  if (ptr) {
-    const start = heapBase + STATE_SIZE;
-    // A pointer below the first block wraps around in `ptr - start`, so one unsigned comparison finds it too.
-    const outside = ptr - start >= load<u32>(heapBase, TOP_OFFSET) - start;
-    if ((ptr & (ALIGNMENT - 1)) | <u32>outside) {
-      trap.trap_code = trap.INVALID_POINTER;
-      unreachable();
-    }
-  }
+/** C11's argument order. */
+export function aligned_alloc(align: u32, size: u32): u32 {
+  return allocate(size, align);
 }
 
+export function realloc(ptr: u32, size: u32): u32 {
+  if (!ptr) return malloc(size);
+  if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
+  const blockSize = blockSizeOf(ptr);
+  const header = ptr - BLOCK_OVERHEAD;
+  const top = load<u32>(heapBase, TOP_OFFSET);
+  if (header + blockSize === top) {
+    // The last block is taken off and allocated again, which puts it where it was, with its new size.
+    store<u32>(heapBase, header, TOP_OFFSET);
+  } else if (alignUp(size + BLOCK_OVERHEAD, ALIGNMENT) <= blockSize) {
+    return ptr;
+  }
+  const moved = malloc(size);
+  if (!moved) {
+    // Refused, and nothing changed but top, if the block was the last.
+    store<u32>(heapBase, top, TOP_OFFSET);
+  } else if (moved !== ptr) {
+    memory.copy(moved, ptr, blockSize - BLOCK_OVERHEAD);
+    store<u32>(header, blockSize | FREED);
+  }
+  return moved;
+}
+
+export function free(ptr: u32): void {
+  if (ptr) store<u32>(ptr - BLOCK_OVERHEAD, blockSizeOf(ptr) | FREED);
+}
+
+export function malloc_usable_size(ptr: u32): u32 {
+  return ptr ? blockSizeOf(ptr) - BLOCK_OVERHEAD : 0;
+}
+
+export function allocate_memory(size: u32): u32 {
+  return trap.orTrap(malloc(size));
+}
+
+export function allocate_memory_aligned(size: u32, align: u32): u32 {
+  return trap.orTrap(allocate(size, align));
+}
+
+export function reallocate_memory(ptr: u32, size: u32): u32 {
+  return trap.orTrap(realloc(ptr, size));
+}
+
+export { free as free_memory };
+
 export function reset_memory(): void {
-  // top back to the first block and the block count to 0, in one 8-byte store.
-  store<u64>(heapBase, heapBase + STATE_SIZE, TOP_OFFSET);
+  store<u32>(heapBase, heapBase + ARENA_STATE_SIZE, TOP_OFFSET);
+}
+
+/**
+ * The size of the live block at `ptr`, with the checks of the TypeScript build: a multiple of 8 inside the heap, whose
+ * header is a live block's that ends by top, as does the block after it unless it ends at top. Traps with DOUBLE_FREE
+ * for a block freed already and INVALID_POINTER for anything else. Both builds compare the same addresses; here the
+ * differences of the unsigned comparisons cannot wrap around, as every header lies 4 past a multiple of 8 below top,
+ * and nothing is loaded before it is known to lie below top.
+ */
+function blockSizeOf(ptr: u32): u32 {
+  const top = load<u32>(heapBase, TOP_OFFSET);
+  const first = heapBase + ARENA_STATE_SIZE;
+  const header = ptr - BLOCK_OVERHEAD;
+  if (!(ptr & (ALIGNMENT - 1)) && header - first < top - first) {
+    const word = load<u32>(header);
+    const size = word & ~FLAG_BITS;
+    const next = header + size;
+    if (size - ALIGNMENT <= top - header - ALIGNMENT) {
+      if (next === top || (load<u32>(next) & ~FLAG_BITS) - ALIGNMENT <= top - next - ALIGNMENT) {
+        if (!(word & FLAG_BITS & ~FREED)) {
+          if (word & FREED) {
+            trap.trap_code = trap.DOUBLE_FREE;
+            unreachable();
+          }
+          return size;
+        }
+      }
+    }
+  }
+  trap.trap_code = trap.INVALID_POINTER;
+  unreachable();
+  return 0;
 }

@@ -3,18 +3,19 @@
  * format, drawn and explained at the top of that file, and given the same memory, heap base and calls, it returns the
  * same pointers, grows the memory alike and leaves the same bytes, so either build can pick up a heap the other made.
  *
- * The module imports its memory as `env.memory` and nothing else. It exports:
+ * The module imports its memory as `env.memory` and nothing else. It exports the C allocation family, which returns 0
+ * when it refuses, and the seed's family, which traps (see docs/linking.md):
  *
- *   init(heapBase)                  lays out an empty buddy heap at heapBase (a multiple of 8) and works on it
- *   attach(heapBase)                works on the buddy heap already at heapBase, changing nothing
- *   allocate_memory(size) -> ptr    a block of the smallest power of two from 16 bytes that holds `size`
- *   free_memory(ptr)                frees a block; a block already free traps with DOUBLE_FREE and any other pointer
- *                                   it never handed out with INVALID_POINTER, both changing nothing
- *   reset_memory()                  frees every block, the tree back to its first size
- *   trap_code                       a global: why the last refused call trapped (see shared/trap.ts)
+ *   init(heapBase), attach(heapBase)      lay out an empty buddy heap at heapBase, or work on the one there
+ *   malloc, calloc, aligned_alloc         a block of the smallest power of two from 16 bytes that holds the request,
+ *                                         aligned to its size up to 64 KiB; 0 if refused
+ *   realloc                               in place when smaller or when the right buddies are free, else moved
+ *   free                                  frees a block; a block already free traps with DOUBLE_FREE and any other
+ *                                         pointer it never handed out with INVALID_POINTER, both changing nothing
+ *   malloc_usable_size                    the bytes a block holds: its power of two
+ *   allocate_memory, allocate_memory_aligned, reallocate_memory, free_memory, reset_memory, trap_code
  *
- * Resizing and aligned allocation are left to the TypeScript build, which the loader attaches to the same heap, as are
- * checks, statistics and walks: `reallocate_memory` alone would add a third to the module, past its size budget.
+ * Checks, statistics and walks are left to the TypeScript build, which reads the same bytes.
  *
  * The code is shaped by that budget and by the price of a call. V8 in Node 20 does not inline one WebAssembly
  * function into another, and each call costs a few nanoseconds where a whole free and allocation take some forty, so
@@ -23,31 +24,34 @@
  * set the block's bit. The rare work goes through free_memory rather than functions of its own: the right halves of a
  * split block, the free blocks of a new or grown tree and the bitmap's old block go on their lists by being freed.
  */
+import {
+  BITMAP_BELOW_ROOT,
+  BITMAP_OFFSET,
+  BUDDY_MAGIC,
+  BUDDY_STATE_SIZE,
+  FREE_MASK_OFFSET,
+  HEADS_OFFSET,
+  MAX_BLOCK_ORDER,
+  MAX_ROOT_ORDER,
+  MIN_BLOCK_BITS,
+  MIN_BLOCK_SIZE,
+  NEXT_OFFSET,
+  NODE_UNIT_BITS,
+  PREV_OFFSET,
+  ROOT_ORDER_OFFSET,
+  TREE_ALIGNMENT,
+} from "./generated/buddy";
 import { ensureMemory } from "./shared/growth";
+import { isAlignment, MAX_ALLOCATION } from "./shared/size";
 import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
-
-/** "BDY1" in little-endian bytes, with the lock word after it released: the first 8 bytes of every buddy heap. */
-const BUDDY_HEADER: u64 = 0x31594442;
-const ROOT_ORDER_OFFSET = 8;
-const BITMAP_OFFSET = 12;
-const FREE_MASK_OFFSET = 16;
-const HEADS_OFFSET = 20;
-/** Bytes of state at heapBase: the header, the root order, the bitmap's address, the free mask and 27 list heads. */
-const STATE_SIZE: u32 = 128;
-/** The order of the largest block: 1 GiB. */
-const MAX_BLOCK_ORDER: u32 = 26;
-/** The order of the largest tree: 2 GiB. */
-const MAX_ROOT_ORDER: u32 = 27;
-/** The bitmap, a 64th of the tree, is a block this many orders below the root. */
-const BITMAP_BELOW_ROOT: u32 = 6;
 
 /** The heap this instance works on. */
 let heapBase: u32 = 0;
 /** T: where the tree begins, heapBase rounded down to 64 KiB. */
 let treeBase: u32 = 0;
-/** `start`, the first block, as an offset from T: heapBase + STATE_SIZE rounded up to 16. */
+/** `start`, the first block, as an offset from T: heapBase + BUDDY_STATE_SIZE rounded up to 16. */
 let startOffset: u32 = 0;
 /**
  * Where `layOut` may begin to lay out free blocks: `start` in a new tree, the end of the old tree in a grown one, the
@@ -58,62 +62,168 @@ let laidOut: u32 = 0;
 export function init(base: u32): void {
   attach(base);
   // Growing the memory comes first, so the header is written last.
-  reset_memory();
-  store<u64>(base, BUDDY_HEADER);
+  if (!plantFirstTree()) unreachable();
+  // The magic, and the lock word after it released.
+  store<u64>(base, BUDDY_MAGIC);
 }
 
 export function attach(base: u32): void {
   heapBase = base;
-  treeBase = base & ~0xffff;
+  treeBase = base & ~(TREE_ALIGNMENT - 1);
   // From the offset in its 64 KiB, so that a heap base too close to 2^32 for a heap gives a tree that does not fit,
   // rather than one that wraps around.
-  startOffset = (base - treeBase + STATE_SIZE + 15) & ~15;
+  startOffset = (base - treeBase + BUDDY_STATE_SIZE + MIN_BLOCK_SIZE - 1) & ~(MIN_BLOCK_SIZE - 1);
 }
 
-export function allocate_memory(size: u32): u32 {
-  // The order of the smallest block that holds `size` bytes. A size above 1 GiB, the largest block, gives a larger
-  // order, which is checked in fewer bytes than the size.
-  const order: u32 = size <= 16 ? 0 : 28 - clz(size - 1);
-  if (order > MAX_BLOCK_ORDER) {
-    trap.trap_code = trap.INVALID_SIZE;
-    unreachable();
-  }
-  // The smallest order with a free block large enough; growing the tree once makes one.
-  if (!(load<u32>(heapBase, FREE_MASK_OFFSET) >>> order)) growFor(order);
-  const from = ctz(load<u32>(heapBase, FREE_MASK_OFFSET) >>> order) + order;
+/** The order of the smallest block that holds `size` bytes; above MAX_BLOCK_ORDER for a size above 1 GiB. */
+function orderFor(size: u32): u32 {
+  return size <= MIN_BLOCK_SIZE ? 0 : 32 - MIN_BLOCK_BITS - clz(size - 1);
+}
+
+/** A block of the smallest order that holds `size` bytes, or 0 when refused. */
+export function malloc(size: u32): u32 {
+  const order = orderFor(size);
+  if (order > MAX_BLOCK_ORDER) return trap.refuse(trap.INVALID_SIZE);
+  return take(order, order);
+}
+
+export function calloc(count: u32, size: u32): u32 {
+  // A product past 1 GiB, even past 2^32, asks for one byte more than 1 GiB, which is refused as too large.
+  const total = <u32>min(<u64>count * size, MAX_ALLOCATION + 1);
+  const ptr = malloc(total);
+  if (ptr) memory.fill(ptr, 0, total);
+  return ptr;
+}
+
+/** C11's argument order. */
+export function aligned_alloc(align: u32, size: u32): u32 {
+  return allocateAligned(size, align);
+}
+
+/**
+ * A block of `size` bytes whose pointer is a multiple of `align`. A block of order k is aligned to 16 << k, so the block
+ * is the first of its order in a free block of the alignment's order at least.
+ */
+function allocateAligned(size: u32, align: u32): u32 {
+  const order = orderFor(size);
+  if (order > MAX_BLOCK_ORDER) return trap.refuse(trap.INVALID_SIZE);
+  if (!isAlignment(align)) return trap.refuse(trap.INVALID_ALIGNMENT);
+  return take(order, max(order, <u32>max(<i32>(31 - MIN_BLOCK_BITS) - <i32>clz(align), 0)));
+}
+
+/**
+ * Takes the first block of the smallest order from `wanted` up that has a free block, growing the tree once when none
+ * has, and splits it down to `order`: a block of `order` at the start of a block of `wanted` at least. 0 when refused.
+ */
+function take(order: u32, wanted: u32): u32 {
+  if (!(load<u32>(heapBase, FREE_MASK_OFFSET) >>> wanted) && !growFor(wanted)) return 0;
+  const from = ctz(load<u32>(heapBase, FREE_MASK_OFFSET) >>> wanted) + wanted;
   // The first block of that order leaves its list, whose next block, if any, becomes the first.
   const head = heapBase + (from << 2);
   const block = load<u32>(head, HEADS_OFFSET);
-  const next = load<u32>(block);
+  const next = load<u32>(block, NEXT_OFFSET);
   store<u32>(head, next, HEADS_OFFSET);
-  if (next) store<u32>(next, 0, 4);
+  if (next) store<u32>(next, 0, PREV_OFFSET);
   else store<u32>(heapBase, load<u32>(heapBase, FREE_MASK_OFFSET) ^ (1 << from), FREE_MASK_OFFSET);
   setBit(block, from);
-  // A larger block is split down to the order wanted: it is laid out like a tree whose first block is kept, which
-  // frees the right half at each order.
-  if (from !== order) {
-    laidOut = block + (16 << order);
-    layOut(block, from);
-  }
+  splitDown(block, from, order);
   return block;
 }
 
-export function free_memory(ptr: u32): void {
-  if (ptr === 0) return;
-  let offset = ptr - treeBase;
+/**
+ * Splits the used block at `block` from order `from` down to `to`, freeing the right half at each order: it is laid
+ * out like a tree whose first block is kept.
+ */
+function splitDown(block: u32, from: u32, to: u32): void {
+  if (from !== to) {
+    laidOut = block + (MIN_BLOCK_SIZE << to);
+    layOut(block, from);
+  }
+}
+
+/**
+ * Resizes a block as the TypeScript build does: a smaller block frees its upper halves, a larger one merges with free
+ * right buddies when they all are, and otherwise the block moves, its bytes copied and the old block freed.
+ */
+export function realloc(ptr: u32, size: u32): u32 {
+  if (!ptr) return malloc(size);
+  const wanted = orderFor(size);
+  if (wanted > MAX_BLOCK_ORDER) return trap.refuse(trap.INVALID_SIZE);
+  const order = orderOf(ptr);
+  if (wanted <= order) {
+    splitDown(ptr, order, wanted);
+    return ptr;
+  }
+  // In place when the block is a left half at every order up to the one wanted, and each right half is a free block.
+  const bitmap = load<u32>(heapBase, BITMAP_OFFSET);
+  const offset = ptr - treeBase;
+  const leaf = offset >>> NODE_UNIT_BITS;
+  let level = order;
+  while (level < wanted && !((offset >>> (level + MIN_BLOCK_BITS)) & 1)) {
+    const buddy = leaf + (1 << level) - 1 + (2 << level);
+    if ((load<u32>(bitmap + ((buddy >>> 5) << 2)) >>> buddy) & 1) break;
+    level++;
+  }
+  if (level === wanted) {
+    for (level = order; level < wanted; level++) {
+      unlink(ptr + (MIN_BLOCK_SIZE << level), level);
+      // The node leaves the tree; its parent, split until now, becomes the used block.
+      const node = leaf + (1 << level) - 1;
+      const word = bitmap + ((node >>> 5) << 2);
+      store<u32>(word, load<u32>(word) & ~(1 << node));
+    }
+    return ptr;
+  }
+  // Allocating first leaves the old block as it is when no block can be had.
+  const moved = malloc(size);
+  if (moved) {
+    memory.copy(moved, ptr, MIN_BLOCK_SIZE << order);
+    release(ptr, order);
+  }
+  return moved;
+}
+
+export function malloc_usable_size(ptr: u32): u32 {
+  return ptr ? MIN_BLOCK_SIZE << orderOf(ptr) : 0;
+}
+
+export function allocate_memory(size: u32): u32 {
+  return trap.orTrap(malloc(size));
+}
+
+export function allocate_memory_aligned(size: u32, align: u32): u32 {
+  return trap.orTrap(allocateAligned(size, align));
+}
+
+export function reallocate_memory(ptr: u32, size: u32): u32 {
+  return trap.orTrap(realloc(ptr, size));
+}
+
+export { free as free_memory };
+
+/**
+ * The order of the live block at `ptr`, after the checks of the TypeScript build. Traps with DOUBLE_FREE for a block
+ * already free and INVALID_POINTER for any other pointer that is not a block's, both changing nothing.
+ */
+function orderOf(ptr: u32): u32 {
+  const offset = ptr - treeBase;
   const bitmap = load<u32>(heapBase, BITMAP_OFFSET);
   // Below `start`, not a multiple of 16 or past the tree (so is a pointer below T, whose offset wraps around), or the
   // bitmap's own block. Rotated, the offset of a multiple of 16 inside the tree is its number of 16-byte units, below
   // 2^rootOrder; any other offset has a bit set from bit 28 up, or below it but past the tree.
-  if ((offset < startOffset) | (rotr(offset, 4) >>> load<u32>(heapBase, ROOT_ORDER_OFFSET)) | (ptr === bitmap)) {
+  if (
+    (offset < startOffset) |
+    (rotr(offset, MIN_BLOCK_BITS) >>> load<u32>(heapBase, ROOT_ORDER_OFFSET)) |
+    (ptr === bitmap)
+  ) {
     trap.trap_code = trap.INVALID_POINTER;
     unreachable();
   }
   // Below a block every bit is 0, so the block at ptr, if there is one, is the smallest node that starts at ptr and
   // has its bit set. The node of order k starts at ptr when bit k + 3 of the offset is clear, and the bits below it.
   let order: u32 = 0;
-  let node = offset >>> 3;
-  while (!(offset & (8 << order)) && !((load<u32>(bitmap + ((node >>> 5) << 2)) >>> node) & 1)) {
+  let node = offset >>> NODE_UNIT_BITS;
+  while (!(offset & ((1 << NODE_UNIT_BITS) << order)) && !((load<u32>(bitmap + ((node >>> 5) << 2)) >>> node) & 1)) {
     node += 1 << order;
     order++;
   }
@@ -121,7 +231,7 @@ export function free_memory(ptr: u32): void {
   // right child, `node + 2^(order-1)`, has its bit set: then the left child, at ptr, is a free block. Without a node
   // found (`past`), the largest node at ptr, of order - 1, is a right child with its bit clear, and a free block when
   // its left sibling, `node - 3 * 2^(order-1)`, has its bit set. Either bit set means a block already free.
-  const past = offset & (8 << order);
+  const past = offset & ((1 << NODE_UNIT_BITS) << order);
   let alreadyFree: u32 = 0;
   if (order) {
     const other = node + ((past ? -3 : 1) << (order - 1));
@@ -132,6 +242,19 @@ export function free_memory(ptr: u32): void {
     trap.trap_code = trap.INVALID_POINTER + alreadyFree;
     unreachable();
   }
+  return order;
+}
+
+/** Frees the block at `ptr`, after the checks of orderOf. */
+export function free(ptr: u32): void {
+  if (ptr) release(ptr, orderOf(ptr));
+}
+
+/** Frees the used block at `ptr` of `order`, merging it with its buddy as long as the buddy is free. */
+function release(ptr: u32, order: u32): void {
+  let offset = ptr - treeBase;
+  const bitmap = load<u32>(heapBase, BITMAP_OFFSET);
+  let node = (offset >>> NODE_UNIT_BITS) + (1 << order) - 1;
   // The block is free: it merges with its buddy as long as the buddy is free, and their parent, split until then,
   // becomes the free block. The bitmap is a used block, so merging stops below the root. A node of order k numbers
   // its first leaf, a multiple of 2^(k+1), plus 2^k - 1: its buddy differs from it in bit k + 1 only, and its parent
@@ -141,16 +264,9 @@ export function free_memory(ptr: u32): void {
     store<u32>(word, load<u32>(word) ^ (1 << node));
     const buddy = node ^ (2 << order);
     if ((load<u32>(bitmap + ((buddy >>> 5) << 2)) >>> buddy) & 1) break;
-    const size: u32 = 16 << order;
+    const size: u32 = MIN_BLOCK_SIZE << order;
     // The buddy leaves its list.
-    const free = treeBase + (offset ^ size);
-    const next = load<u32>(free);
-    const prev = load<u32>(free, 4);
-    store<u32>(prev ? prev : heapBase + (order << 2) + HEADS_OFFSET, next);
-    if (next) store<u32>(next, prev, 4);
-    if (!(prev | next)) {
-      store<u32>(heapBase, load<u32>(heapBase, FREE_MASK_OFFSET) ^ (1 << order), FREE_MASK_OFFSET);
-    }
+    unlink(treeBase + (offset ^ size), order);
     node = (node & buddy) | (1 << order);
     offset &= ~size;
     order++;
@@ -159,23 +275,42 @@ export function free_memory(ptr: u32): void {
   const free = treeBase + offset;
   const head = heapBase + (order << 2);
   const next = load<u32>(head, HEADS_OFFSET);
-  store<u64>(free, next);
-  if (next) store<u32>(next, free, 4);
+  // The next link, and a previous link of 0, in one store.
+  store<u64>(free, next, NEXT_OFFSET);
+  if (next) store<u32>(next, free, PREV_OFFSET);
   store<u32>(head, free, HEADS_OFFSET);
   store<u32>(heapBase, load<u32>(heapBase, FREE_MASK_OFFSET) | (1 << order), FREE_MASK_OFFSET);
 }
 
+/** Takes the free block at `block` of `order` out of its list. */
+function unlink(block: u32, order: u32): void {
+  const next = load<u32>(block, NEXT_OFFSET);
+  const prev = load<u32>(block, PREV_OFFSET);
+  store<u32>(prev ? prev + NEXT_OFFSET : heapBase + (order << 2) + HEADS_OFFSET, next);
+  if (next) store<u32>(next, prev, PREV_OFFSET);
+  if (!(prev | next)) {
+    store<u32>(heapBase, load<u32>(heapBase, FREE_MASK_OFFSET) ^ (1 << order), FREE_MASK_OFFSET);
+  }
+}
+
 export function reset_memory(): void {
+  plantFirstTree();
+}
+
+/** Lays out a new heap's tree: its memory is there already unless the heap is new. False when it cannot grow. */
+function plantFirstTree(): bool {
   // The smallest tree that holds the state and the bitmap. The bitmap of a tree of order r is a block of
   // b = 16 << (r - 6) bytes, the first from `start`, and the tree holds it when start - T <= 63 b: so b is the smallest
-  // power of two from 16 that is at least (start - T) / 63, and 2^(r - 2) the smallest power of two above
-  // (start - T - 1) / 63 and 15. No old bits to copy: 0 bytes, from any address in memory.
-  plant(34 - clz(((startOffset - 1) / 63) | 15), heapBase, 0, startOffset);
+  // power of two from 16 that is at least (start - T) / 63, which is the smallest power of two above
+  // x = ((start - T - 1) / 63) | 15, 2^(32 - clz(x)), and r = 32 - clz(x) - 4 + 6. No old bits to copy: 0 bytes, from
+  // any address in memory.
+  const belowBitmapSize = ((startOffset - 1) / ((1 << BITMAP_BELOW_ROOT) - 1)) | (MIN_BLOCK_SIZE - 1);
+  return plant(32 - clz(belowBitmapSize) - MIN_BLOCK_BITS + BITMAP_BELOW_ROOT, heapBase, 0, startOffset);
 }
 
 /** Sets the bit of the node of `order` at `block`. */
 function setBit(block: u32, order: u32): void {
-  const node = ((block - treeBase) >>> 3) + (1 << order) - 1;
+  const node = ((block - treeBase) >>> NODE_UNIT_BITS) + (1 << order) - 1;
   const word = load<u32>(heapBase, BITMAP_OFFSET) + ((node >>> 5) << 2);
   store<u32>(word, load<u32>(word) | (1 << node));
 }
@@ -185,18 +320,18 @@ function setBit(block: u32, order: u32): void {
  * first, so running out of it changes nothing. The bitmap moves to the lowest block of its new order in the new part
  * of the tree, unless that is the block needed; its old block is then freed like any other.
  */
-function growFor(wanted: u32): void {
+function growFor(wanted: u32): bool {
   const rootOrder = load<u32>(heapBase, ROOT_ORDER_OFFSET);
   // One doubling adds free blocks up to order rootOrder - 1. A larger block takes the right half of a tree twice its
   // size, unless that half is a block of the old tree's size, where the bitmap moves: then the tree doubles once more.
   const newRootOrder = max(rootOrder, wanted + <u32>(wanted === rootOrder)) + 1;
-  if (newRootOrder > MAX_ROOT_ORDER) {
-    trap.trap_code = trap.OUT_OF_MEMORY;
-    unreachable();
-  }
+  if (newRootOrder > MAX_ROOT_ORDER) return <bool>trap.refuse(trap.OUT_OF_MEMORY);
   const oldBitmap = load<u32>(heapBase, BITMAP_OFFSET);
-  plant(newRootOrder, oldBitmap, 1 << (rootOrder - 2), 16 << rootOrder);
-  free_memory(oldBitmap);
+  if (!plant(newRootOrder, oldBitmap, MIN_BLOCK_SIZE << (rootOrder - BITMAP_BELOW_ROOT), MIN_BLOCK_SIZE << rootOrder)) {
+    return false;
+  }
+  free(oldBitmap);
+  return true;
 }
 
 /**
@@ -205,11 +340,11 @@ function growFor(wanted: u32): void {
  * already, unless the heap is new). Its bitmap is the first block of its size from there. Node numbers do not change
  * as the tree grows, so the old tree's bits, `oldSize` bytes at `oldBitmap`, begin the new bitmap.
  */
-function plant(rootOrder: u32, oldBitmap: u32, oldSize: u32, kept: u32): void {
-  ensureMemory(treeBase, 16 << rootOrder);
+function plant(rootOrder: u32, oldBitmap: u32, oldSize: u32, kept: u32): bool {
+  if (!ensureMemory(treeBase, MIN_BLOCK_SIZE << rootOrder)) return false;
   // A new tree, with no old bits, begins with no free blocks: the free mask and every list head are 0.
-  memory.fill(heapBase + FREE_MASK_OFFSET, 0, oldSize ? 0 : STATE_SIZE - FREE_MASK_OFFSET);
-  const bitmapSize: u32 = 1 << (rootOrder - 2);
+  memory.fill(heapBase + FREE_MASK_OFFSET, 0, oldSize ? 0 : BUDDY_STATE_SIZE - FREE_MASK_OFFSET);
+  const bitmapSize: u32 = MIN_BLOCK_SIZE << (rootOrder - BITMAP_BELOW_ROOT);
   const bitmap = treeBase + ((kept + bitmapSize - 1) & -bitmapSize);
   memory.fill(bitmap, 0, bitmapSize);
   memory.copy(bitmap, oldBitmap, oldSize);
@@ -218,6 +353,7 @@ function plant(rootOrder: u32, oldBitmap: u32, oldSize: u32, kept: u32): void {
   laidOut = treeBase + kept;
   setBit(treeBase, rootOrder);
   layOut(treeBase, rootOrder);
+  return true;
 }
 
 /**
@@ -228,11 +364,11 @@ function plant(rootOrder: u32, oldBitmap: u32, oldSize: u32, kept: u32): void {
  * not merged with it. Right halves go on the free lists first, so each list starts at its lowest block.
  */
 function layOut(block: u32, order: u32): void {
-  const size: u32 = 16 << order;
+  const size: u32 = MIN_BLOCK_SIZE << order;
   const bitmap = load<u32>(heapBase, BITMAP_OFFSET);
   // No node inside the bitmap is visited, so a node that does not hold the bitmap's first byte is clear of it.
   if ((block >= laidOut) & (bitmap - block >= size)) {
-    free_memory(block);
+    free(block);
     return;
   }
   const isBitmap = (block === bitmap) & (order + BITMAP_BELOW_ROOT === load<u32>(heapBase, ROOT_ORDER_OFFSET));

@@ -51,10 +51,14 @@ export const ALLOCATOR_TARGETS = (await readdir(ALLOCATOR_SOURCES, { withFileTyp
 
 export const TARGETS = [
   ...ALLOCATOR_TARGETS,
-  { source: "bench/peers/assemblyscript-tlsf.ts", output: "build/wasm/assemblyscript-tlsf.wasm", flags: PEER_FLAGS },
+  {
+    source: "bench/peers/assemblyscript-tlsf-exports.ts",
+    output: "build/wasm/assemblyscript-tlsf.wasm",
+    flags: PEER_FLAGS,
+  },
   ...Object.entries(RING_OPTIMISATIONS).flatMap(([optimisation, optimise]) =>
     Object.entries(RING_ENTRIES).map(([entry, runtime]) => ({
-      source: `bench/wasm-ring/${entry}.ts`,
+      source: `bench/wasm-ring/ring-${entry}.ts`,
       output: `build/wasm/ring-${entry}-${optimisation}.wasm`,
       flags: [...optimise, "--noAssert", "--runtime", runtime, "--use", "abort="],
     })),

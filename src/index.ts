@@ -39,11 +39,12 @@ export {
 } from "./trace/replay.js";
 export { parseTrace, type Trace, TraceFormatError } from "./trace/trace.js";
 export type { AllocatorExports } from "./wasm/abi.js";
-export { type LoadAllocator, loadAllocator, type WasmAllocatorOf } from "./wasm/loader.js";
+export { type LinkedProgram, type LinkOptions, linkProgram } from "./wasm/link-program.js";
+export { type LoadAllocator, loadAllocator } from "./wasm/loader.js";
 export {
   ALLOCATOR_MODULE_NAMES,
   type AllocatorModuleName,
   allocatorModule,
   allocatorModuleBytes,
 } from "./wasm/modules.js";
-export { WasmAllocator, WasmBlockAllocator } from "./wasm/wasm-allocator.js";
+export { WasmAllocator } from "./wasm/wasm-allocator.js";

@@ -1,32 +1,17 @@
 /** The size and alignment rules of src/allocator/size.ts, in WebAssembly. */
-import * as trap from "./trap";
+import { MAX_ALIGNMENT } from "../generated/size";
 
-/** The alignment of every block. */
-export const ALIGNMENT: u32 = 8;
+export { ALIGNMENT, MAX_ALIGNMENT, MAX_ALLOCATION } from "../generated/size";
 
-/** The largest size one block may have: 1 GiB. */
-export const MAX_ALLOCATION: u32 = 0x4000_0000;
-
-/** The largest extra alignment: one page. */
-export const MAX_ALIGNMENT: u32 = 0x1_0000;
-
-export function requireSize(size: u32): void {
-  if (size > MAX_ALLOCATION) {
-    trap.trap_code = trap.INVALID_SIZE;
-    unreachable();
-  }
+/**
+ * Whether `align` is an alignment the modules take: a power of two up to 65536. Every block is aligned to 8, so 1, 2
+ * and 4 ask for nothing more; the TypeScript contract refuses them, and the loader does so before calling a module.
+ */
+export function isAlignment(align: u32): bool {
+  return !(align & (align - 1)) & (align - 1 < MAX_ALIGNMENT);
 }
 
-/** A power of two from 8 to 65536. */
-export function requireAlignment(align: u32): void {
-  if ((align < ALIGNMENT) | (align > MAX_ALIGNMENT) | (align & (align - 1))) {
-    trap.trap_code = trap.INVALID_ALIGNMENT;
-    unreachable();
-  }
-}
-
-/** The bytes a block of `size` takes: a multiple of 8, and 8 for a size of 0, so that every pointer is unique. */
-export function blockSize(size: u32): u32 {
-  // `size + (size == 0)` is max(size, 1) in fewer instructions.
-  return (size + <u32>(size === 0) + ALIGNMENT - 1) & ~(ALIGNMENT - 1);
+/** `size` rounded up to a multiple of `alignment`, a power of two. */
+export function alignUp(size: u32, alignment: u32): u32 {
+  return (size + alignment - 1) & -alignment;
 }

@@ -1,19 +1,24 @@
 /**
- * How a module refuses a call: it stores the reason in its exported global `trap_code`, then traps with
- * `unreachable`. The host catches the trap and reads the global. The numbers are part of the modules' ABI and are the
- * same as TRAP_CODE_NUMBERS in src/allocator/errors.ts: never renumber.
- *
- * Each refusal is written out where it happens, as `trap.trap_code = trap.CODE; unreachable();` after
- * `import * as trap from "./shared/trap"`: those two instructions take fewer bytes than a call to a shared function
- * and the function itself.
+ * How a module refuses a call. The C family (`malloc`, `realloc`, ...) stores the reason in the exported global
+ * `trap_code` and returns 0; the seed's family (`allocate_memory`, ...) stores it and traps with `unreachable`, and the
+ * host catches the trap and reads the global. A pointer that is not a live block traps in both families, as `free`
+ * has nothing to return. The numbers are part of the modules' ABI: they are TRAP_CODE_NUMBERS of
+ * src/allocator/errors.ts, generated into ../generated/errors.ts.
  */
 
-export const INVALID_SIZE: u32 = 1;
-export const INVALID_ALIGNMENT: u32 = 2;
-export const OUT_OF_MEMORY: u32 = 3;
-export const INVALID_POINTER: u32 = 4;
-export const DOUBLE_FREE: u32 = 5;
+export { DOUBLE_FREE, INVALID_ALIGNMENT, INVALID_POINTER, INVALID_SIZE, OUT_OF_MEMORY } from "../generated/errors";
 
 /** Why the last refused call was refused; 0 until one is. The host may set it back to 0 after reading it. */
-// biome-ignore lint/style/useConst: the modules assign it through their namespace import; a const would be a constant, not the mutable global the host reads.
 export let trap_code: u32 = 0;
+
+/** Refuses a call of the C family: stores why, and returns 0, which is no block's pointer. */
+export function refuse(code: u32): u32 {
+  trap_code = code;
+  return 0;
+}
+
+/** The seed's family: the C family's result, or a trap when it was 0, its reason stored already. */
+export function orTrap(result: u32): u32 {
+  if (!result) unreachable();
+  return result;
+}

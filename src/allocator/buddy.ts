@@ -85,20 +85,24 @@
  * The tree always lies inside the memory: growing it first grows the memory to T + (16 << rootOrder).
  */
 import type { LinearMemory } from "../memory/linear-memory.js";
+import { checkBuddyHeap } from "./buddy-check.js";
 import { AllocatorBase, allocatorFactory, type BlockAllocator, type BlockInfo, type HeapStats } from "./contract.js";
-import { AllocationTrap, HeapCorruptionError } from "./errors.js";
+import { AllocationTrap } from "./errors.js";
 import { ADDRESS_LIMIT, ensureMemory } from "./growth.js";
 import { expectHeader, HEADER_SIZE, magicNumber, writeHeader } from "./heap-header.js";
 import { ALIGNMENT, alignUp, invalidPointer, requireAlignment, requireSize } from "./size.js";
 
 export const BUDDY_MAGIC = magicNumber("BDY1");
 
-/** The smallest block, order 0: 16 bytes. */
-export const MIN_BLOCK_SIZE = 16;
+/** The smallest block, order 0: 16 bytes, 2^MIN_BLOCK_BITS. A block of order k has 16 << k bytes. */
+const MIN_BLOCK_BITS = 4;
+const MIN_BLOCK_SIZE = 1 << MIN_BLOCK_BITS;
+/** Node numbers count the tree in units of half the smallest block: the leaf at offset o is number o >>> 3. */
+const NODE_UNIT_BITS = MIN_BLOCK_BITS - 1;
 /** The order of the largest block: 1 GiB. */
-export const MAX_BLOCK_ORDER = 26;
+const MAX_BLOCK_ORDER = 26;
 /** The order of the largest tree: 2 GiB, room for a 1 GiB block beside the heap's state. */
-export const MAX_ROOT_ORDER = 27;
+const MAX_ROOT_ORDER = 27;
 /** The bitmap, a 64th of the tree, is a block this many orders below the root. */
 const BITMAP_BELOW_ROOT = 6;
 /** The smallest tree, 1 KiB, whose bitmap is one 16-byte block. */
@@ -106,12 +110,40 @@ const MIN_ROOT_ORDER = BITMAP_BELOW_ROOT;
 /** The tree's base is aligned to this, so blocks are aligned to their size up to the largest alignment asked for. */
 const TREE_ALIGNMENT = 0x1_0000;
 
+/** Where each part of the state lives, in bytes from heapBase. */
 const ROOT_ORDER_OFFSET = HEADER_SIZE;
-const BITMAP_OFFSET = HEADER_SIZE + 4;
-const FREE_MASK_OFFSET = HEADER_SIZE + 8;
-const HEADS_OFFSET = HEADER_SIZE + 12;
+const BITMAP_OFFSET = ROOT_ORDER_OFFSET + 4;
+const FREE_MASK_OFFSET = BITMAP_OFFSET + 4;
+const HEADS_OFFSET = FREE_MASK_OFFSET + 4;
 /** Bytes of state at heapBase. */
 export const BUDDY_STATE_SIZE = HEADS_OFFSET + 4 * (MAX_BLOCK_ORDER + 1);
+
+/** A free block's list links, in bytes from its start: the next block of its order, then the previous one. */
+const NEXT_OFFSET = 0;
+const PREV_OFFSET = 4;
+
+/**
+ * The buddy format's constants, for its WebAssembly twin, which takes them from assembly/generated/. The code here reads
+ * them as module constants, which V8 folds into it, rather than as exports, which it loads from their module cells.
+ */
+export const BUDDY_FORMAT = {
+  MIN_BLOCK_BITS,
+  MIN_BLOCK_SIZE,
+  NODE_UNIT_BITS,
+  MAX_BLOCK_ORDER,
+  MAX_ROOT_ORDER,
+  BITMAP_BELOW_ROOT,
+  MIN_ROOT_ORDER,
+  TREE_ALIGNMENT,
+  ROOT_ORDER_OFFSET,
+  BITMAP_OFFSET,
+  FREE_MASK_OFFSET,
+  HEADS_OFFSET,
+  NEXT_OFFSET,
+  PREV_OFFSET,
+} as const;
+const NEXT_WORD = NEXT_OFFSET >>> 2;
+const PREV_WORD = PREV_OFFSET >>> 2;
 
 /**
  * The bits, counting from a leaf's own, of the nodes of orders 0 to 5 that start where the leaf does: 2^k - 1 places
@@ -120,7 +152,7 @@ export const BUDDY_STATE_SIZE = HEADS_OFFSET + 4 * (MAX_BLOCK_ORDER + 1);
 const NODES_FROM_LEAF = 0x8000_808b;
 
 /** The bit of `node` in the bitmap whose first word is u32[words]. */
-function bitOf(u32: Uint32Array, words: number, node: number): number {
+export function bitOf(u32: Uint32Array, words: number, node: number): number {
   return ((u32[words + (node >>> 5)] as number) >>> (node & 31)) & 1;
 }
 
@@ -133,13 +165,39 @@ function clearBit(u32: Uint32Array, words: number, node: number): void {
 }
 
 /** The bytes in a block of `order`, up to the 2 GiB of order 27 (where `16 << order` alone would turn negative). */
-function blockSize(order: number): number {
+export function blockSize(order: number): number {
   return (MIN_BLOCK_SIZE << order) >>> 0;
+}
+
+/**
+ * Calls `visit` for every block of the tree of `rootOrder` at `treeBase`, in address order, with its node number and
+ * whether it is used: a node whose bit is 0 is a free block; one whose bit is 1 is a used block when both its children
+ * have bits of 0 (or it has none), and is split otherwise, into the halves visited in its place.
+ */
+export function walkTree(
+  u32: Uint32Array,
+  words: number,
+  treeBase: number,
+  rootOrder: number,
+  visit: (block: number, order: number, node: number, used: boolean) => void,
+): void {
+  const descend = (block: number, order: number, node: number): void => {
+    const half = order === 0 ? 0 : 2 ** (order - 1);
+    if (!bitOf(u32, words, node)) {
+      visit(block, order, node, false);
+    } else if (order === 0 || (!bitOf(u32, words, node - half) && !bitOf(u32, words, node + half))) {
+      visit(block, order, node, true);
+    } else {
+      descend(block, order - 1, node - half);
+      descend(block + blockSize(order - 1), order - 1, node + half);
+    }
+  };
+  descend(treeBase, rootOrder, 2 ** rootOrder - 1);
 }
 
 /** The order of the smallest block that holds `size` bytes (an integer from 0 to 1 GiB). */
 function orderFor(size: number): number {
-  return size <= MIN_BLOCK_SIZE ? 0 : 28 - Math.clz32(size - 1);
+  return size <= MIN_BLOCK_SIZE ? 0 : 32 - MIN_BLOCK_BITS - Math.clz32(size - 1);
 }
 
 export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
@@ -151,7 +209,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
   /** The first byte a block may hold: everything below is the heap's state or not the heap's at all. */
   readonly start: number;
   /** The order of a new heap's tree: the smallest that holds its state and its bitmap. */
-  private readonly initialRootOrder: number;
+  readonly initialRootOrder: number;
   private readonly rootOrderIndex: number;
   private readonly bitmapIndex: number;
   private readonly freeMaskIndex: number;
@@ -199,7 +257,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     if (align !== ALIGNMENT) {
       requireAlignment(align, "allocate");
       // A block of order k is aligned to 16 << k, so a larger alignment is a larger block to split from.
-      const alignOrder = 27 - Math.clz32(align);
+      const alignOrder = 31 - MIN_BLOCK_BITS - Math.clz32(align);
       if (alignOrder > wanted) wanted = alignOrder;
     }
     let u32 = this.memory.u32;
@@ -212,9 +270,9 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     const from = 31 - Math.clz32(available & -available);
     const head = this.headsIndex + from;
     const block = u32[head];
-    const next = u32[block >>> 2];
+    const next = u32[(block >>> 2) + NEXT_WORD];
     u32[head] = next;
-    if (next !== 0) u32[(next >>> 2) + 1] = 0;
+    if (next !== 0) u32[(next >>> 2) + PREV_WORD] = 0;
     else u32[this.freeMaskIndex] &= ~(1 << from);
     this.splitDown(u32, block, from, order);
     return block;
@@ -239,7 +297,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     }
     if (this.growInPlace(u32, ptr, order, wanted)) return ptr;
     // Allocating first leaves the old block untouched if memory runs out.
-    const moved = this.allocate(size);
+    const moved = this.allocateToMove(ptr, size);
     this.memory.u8.copyWithin(moved, ptr, ptr + (MIN_BLOCK_SIZE << order));
     this.release(this.memory.u32, ptr, order);
     return moved;
@@ -268,6 +326,20 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     this.forEachBlock((ptr, order, used) => {
       if (ptr >= this.start && ptr !== bitmap) visit({ ptr, size: blockSize(order), used });
     });
+  }
+
+  /**
+   * The heap's own bitmap block, which `walk` leaves out: where it is now (it moves when the tree grows) and its
+   * bytes, a 64th of the tree's. Reads the state; changes nothing.
+   */
+  bitmap(): { ptr: number; size: number } {
+    const u32 = this.memory.u32;
+    return { ptr: u32[this.bitmapIndex] as number, size: blockSize(u32[this.rootOrderIndex] - BITMAP_BELOW_ROOT) };
+  }
+
+  /** One past the tree's last byte: the tree spans treeBase to here, and doubles as the heap grows. */
+  treeEnd(): number {
+    return this.treeBase + blockSize(this.memory.u32[this.rootOrderIndex] as number);
   }
 
   stats(): HeapStats {
@@ -300,47 +372,9 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     return { heapStart: this.heapBase, heapEnd, bytesInUse, bytesFree, blocksInUse, memorySize };
   }
 
-  /**
-   * Verifies the whole heap: the state, every bit of the bitmap (split nodes, blocks, and zeros for every node
-   * outside the tree), the memory below `start` covered by used blocks, the bitmap's own block, and each free list
-   * against the free blocks of the tree: the same blocks, doubly linked, with the free mask to match.
-   */
+  /** Verifies the whole heap: see buddy-check.ts. */
   check(): void {
-    expectHeader(this.memory, this.heapBase, BUDDY_MAGIC);
-    const memorySize = this.memory.byteLength;
-    if (this.start > memorySize) {
-      throw new HeapCorruptionError(this.heapBase, `the heap's state runs past the end of memory ${memorySize}`);
-    }
-    const u32 = this.memory.u32;
-    const rootOrder = u32[this.rootOrderIndex];
-    const rootOrderAt = this.heapBase + ROOT_ORDER_OFFSET;
-    if (rootOrder < this.initialRootOrder || rootOrder > MAX_ROOT_ORDER) {
-      throw new HeapCorruptionError(
-        rootOrderAt,
-        `root order ${rootOrder} is outside ${this.initialRootOrder}..${MAX_ROOT_ORDER}`,
-      );
-    }
-    const treeEnd = this.treeBase + blockSize(rootOrder);
-    if (treeEnd > memorySize) {
-      throw new HeapCorruptionError(rootOrderAt, `the tree ends at ${treeEnd}, past the end of memory ${memorySize}`);
-    }
-    const bitmap = u32[this.bitmapIndex];
-    const bitmapOrder = rootOrder - BITMAP_BELOW_ROOT;
-    const bitmapSize = blockSize(bitmapOrder);
-    if ((bitmap - this.treeBase) % bitmapSize !== 0 || bitmap < this.start || bitmap + bitmapSize > treeEnd) {
-      throw new HeapCorruptionError(
-        this.heapBase + BITMAP_OFFSET,
-        `the bitmap at ${bitmap} is not a block of ${bitmapSize} bytes inside the tree`,
-      );
-    }
-    const tree = new TreeCheck(u32, bitmap, this.treeBase, this.start, bitmapOrder);
-    const spare = 2 ** (rootOrder + 1) - 1;
-    if (tree.bit(spare)) throw tree.corrupt(spare, "the bit past the last node is set");
-    tree.visit(this.treeBase, rootOrder, 2 ** rootOrder - 1);
-    if (!tree.bitmapSeen) {
-      throw new HeapCorruptionError(bitmap, `the bitmap is not a used block of order ${bitmapOrder}`);
-    }
-    this.checkFreeLists(u32, tree, rootOrder);
+    checkBuddyHeap(this.memory, this);
   }
 
   // ---- The tree's operations. Each takes the u32 view, read once per call and again after growing memory. ----
@@ -351,16 +385,16 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
       throw invalidPointer(operation, ptr, "not a block of this heap");
     }
     const offset = ptr - this.treeBase;
-    if (offset >>> (u32[this.rootOrderIndex] + 4) !== 0) {
+    if (offset >>> (u32[this.rootOrderIndex] + MIN_BLOCK_BITS) !== 0) {
       throw invalidPointer(operation, ptr, "past the end of the heap");
     }
     const bitmap = u32[this.bitmapIndex];
     if (ptr === bitmap) throw invalidPointer(operation, ptr, "the heap's own bitmap");
     const words = bitmap >>> 2;
-    const leaf = offset >>> 3;
+    const leaf = offset >>> NODE_UNIT_BITS;
     // The nodes that start at ptr have the orders 0 to `alignment`. Below a block every bit is 0, so the block at
     // ptr, if there is one, is the smallest of them whose bit is set.
-    const units = offset >>> 4;
+    const units = offset >>> MIN_BLOCK_BITS;
     const alignment = 31 - Math.clz32(units & -units);
     // A node of order k that starts at ptr is number leaf + 2^k - 1, and then the leaf's number is a multiple of
     // 2^(k+1): up to order 5, the node's bit lies in the leaf's bitmap word, and one load tests them all. A bit set
@@ -395,11 +429,11 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     const rootOrder = u32[this.rootOrderIndex];
     const words = u32[this.bitmapIndex] >>> 2;
     let offset = block - this.treeBase;
-    let node = (offset >>> 3) + (1 << order) - 1;
+    let node = (offset >>> NODE_UNIT_BITS) + (1 << order) - 1;
     clearBit(u32, words, node);
     while (order < rootOrder) {
       // A left child's buddy follows it, a right child's precedes it; their parent lies between them.
-      const isRight = (offset >>> (order + 4)) & 1;
+      const isRight = (offset >>> (order + MIN_BLOCK_BITS)) & 1;
       const buddyNode = node + (2 << order) - isRight * (4 << order);
       if (bitOf(u32, words, buddyNode)) break;
       const size = MIN_BLOCK_SIZE << order;
@@ -419,7 +453,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
    */
   private splitDown(u32: Uint32Array, block: number, from: number, to: number): void {
     const words = u32[this.bitmapIndex] >>> 2;
-    const leaf = (block - this.treeBase) >>> 3;
+    const leaf = (block - this.treeBase) >>> NODE_UNIT_BITS;
     let node = leaf + (1 << from) - 1;
     setBit(u32, words, node);
     for (let order = from - 1; order >= to; order--) {
@@ -433,9 +467,9 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
   private growInPlace(u32: Uint32Array, ptr: number, order: number, wanted: number): boolean {
     const words = u32[this.bitmapIndex] >>> 2;
     const offset = ptr - this.treeBase;
-    const leaf = offset >>> 3;
+    const leaf = offset >>> NODE_UNIT_BITS;
     for (let level = order; level < wanted; level++) {
-      if ((offset >>> (level + 4)) & 1) return false;
+      if ((offset >>> (level + MIN_BLOCK_BITS)) & 1) return false;
       const buddyNode = leaf + (1 << level) - 1 + (2 << level);
       if (bitOf(u32, words, buddyNode)) return false;
     }
@@ -452,24 +486,24 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     const head = this.headsIndex + order;
     const next = u32[head];
     const at = block >>> 2;
-    u32[at] = next;
-    u32[at + 1] = 0;
-    if (next !== 0) u32[(next >>> 2) + 1] = block;
+    u32[at + NEXT_WORD] = next;
+    u32[at + PREV_WORD] = 0;
+    if (next !== 0) u32[(next >>> 2) + PREV_WORD] = block;
     u32[head] = block;
     u32[this.freeMaskIndex] |= 1 << order;
   }
 
   private unlink(u32: Uint32Array, block: number, order: number): void {
     const at = block >>> 2;
-    const next = u32[at];
-    const prev = u32[at + 1];
+    const next = u32[at + NEXT_WORD];
+    const prev = u32[at + PREV_WORD];
     if (prev === 0) {
       u32[this.headsIndex + order] = next;
       if (next === 0) u32[this.freeMaskIndex] &= ~(1 << order);
     } else {
-      u32[prev >>> 2] = next;
+      u32[(prev >>> 2) + NEXT_WORD] = next;
     }
-    if (next !== 0) u32[(next >>> 2) + 1] = prev;
+    if (next !== 0) u32[(next >>> 2) + PREV_WORD] = prev;
   }
 
   /**
@@ -483,7 +517,8 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     // its size, unless that half is a block of the old tree's size, where the bitmap moves: then the tree doubles
     // once more.
     const newRootOrder = wanted < rootOrder ? rootOrder + 1 : wanted === rootOrder ? rootOrder + 2 : wanted + 1;
-    const end = this.treeBase + blockSize(newRootOrder);
+    // Beyond the largest tree, 16 << newRootOrder would wrap around: the power of two gives the end as it is.
+    const end = this.treeBase + 2 ** (newRootOrder + MIN_BLOCK_BITS);
     if (newRootOrder > MAX_ROOT_ORDER || end > ADDRESS_LIMIT) {
       throw new AllocationTrap("OUT_OF_MEMORY", `allocate(${size}): the heap cannot grow to ${end} bytes`);
     }
@@ -522,7 +557,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     if (order === keptOrder && block === this.treeBase) return;
     const size = blockSize(order);
     const end = block + size;
-    const node = ((block - this.treeBase) >>> 3) + 2 ** order - 1;
+    const node = ((block - this.treeBase) >>> NODE_UNIT_BITS) + 2 ** order - 1;
     const words = bitmap >>> 2;
     if (end <= this.start || (block === bitmap && order === bitmapOrder)) {
       setBit(u32, words, node);
@@ -547,149 +582,9 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
   /** Calls `visit` for every block of the tree, free and used, the state's and the bitmap's included, in order. */
   private forEachBlock(visit: (ptr: number, order: number, used: boolean) => void): void {
     const u32 = this.memory.u32;
-    const words = u32[this.bitmapIndex] >>> 2;
-    const bit = (node: number): number => bitOf(u32, words, node);
-    const descend = (block: number, order: number, node: number): void => {
-      const half = order === 0 ? 0 : 2 ** (order - 1);
-      if (!bit(node)) {
-        visit(block, order, false);
-      } else if (order === 0 || (!bit(node - half) && !bit(node + half))) {
-        visit(block, order, true);
-      } else {
-        descend(block, order - 1, node - half);
-        descend(block + blockSize(order - 1), order - 1, node + half);
-      }
-    };
-    const rootOrder = u32[this.rootOrderIndex];
-    descend(this.treeBase, rootOrder, 2 ** rootOrder - 1);
-  }
-
-  private checkFreeLists(u32: Uint32Array, tree: TreeCheck, rootOrder: number): void {
-    const freeMask = u32[this.freeMaskIndex];
-    const freeMaskAt = this.heapBase + FREE_MASK_OFFSET;
-    const treeEnd = this.treeBase + blockSize(rootOrder);
-    if (freeMask >>> (MAX_BLOCK_ORDER + 1) !== 0) {
-      throw new HeapCorruptionError(freeMaskAt, `free mask 0x${freeMask.toString(16)} has bits past order 26`);
-    }
-    for (let order = 0; order <= MAX_BLOCK_ORDER; order++) {
-      const headAt = this.heapBase + HEADS_OFFSET + 4 * order;
-      const head = u32[this.headsIndex + order];
-      if ((head !== 0) !== (((freeMask >>> order) & 1) === 1)) {
-        throw new HeapCorruptionError(
-          freeMaskAt,
-          `free mask bit ${order} disagrees with the list of order ${order}, whose head is ${head}`,
-        );
-      }
-      const size = blockSize(order);
-      const expected = tree.freeBlocks[order] ?? 0;
-      let count = 0;
-      let previous = 0;
-      for (let block = head; block !== 0; block = u32[block >>> 2]) {
-        const linkAt = previous === 0 ? headAt : previous;
-        if (count === expected) {
-          throw new HeapCorruptionError(
-            linkAt,
-            `the free list of order ${order} holds more than the ${expected} free blocks of that order in the tree`,
-          );
-        }
-        const inTree = block >= this.start && (block - this.treeBase) % size === 0 && block + size <= treeEnd;
-        if (!inTree || order >= rootOrder || !tree.isFreeBlock(block, order)) {
-          throw new HeapCorruptionError(linkAt, `listed block ${block} is not a free block of order ${order}`);
-        }
-        if (u32[(block >>> 2) + 1] !== previous) {
-          throw new HeapCorruptionError(
-            block + 4,
-            `block ${block} links back to ${u32[(block >>> 2) + 1]}, not ${previous}`,
-          );
-        }
-        previous = block;
-        count++;
-      }
-      if (count !== expected) {
-        throw new HeapCorruptionError(
-          headAt,
-          `the free list of order ${order} holds ${count} blocks, the tree ${expected} free ones`,
-        );
-      }
-    }
-  }
-}
-
-/** A walk of the tree for `check()`: verifies every node and counts the free blocks of each order. */
-class TreeCheck {
-  readonly freeBlocks: number[] = [];
-  bitmapSeen = false;
-  private readonly words: number;
-
-  constructor(
-    private readonly u32: Uint32Array,
-    private readonly bitmap: number,
-    private readonly treeBase: number,
-    private readonly start: number,
-    private readonly bitmapOrder: number,
-  ) {
-    this.words = bitmap >>> 2;
-  }
-
-  bit(node: number): number {
-    return (this.u32[this.words + Math.floor(node / 32)] >>> (node % 32)) & 1;
-  }
-
-  corrupt(node: number, message: string): HeapCorruptionError {
-    return new HeapCorruptionError(this.bitmap + Math.floor(node / 8), `node ${node}: ${message}`);
-  }
-
-  /** True when the node of `order` at `block` is a free block: its bit is 0 and its parent is split. */
-  isFreeBlock(block: number, order: number): boolean {
-    const node = (block - this.treeBase) / 8 + 2 ** order - 1;
-    const isRight = Math.floor((block - this.treeBase) / blockSize(order)) % 2 === 1;
-    const parent = isRight ? node - 2 ** order : node + 2 ** order;
-    const sibling = isRight ? node - 2 ** (order + 1) : node + 2 ** (order + 1);
-    return this.bit(node) === 0 && this.bit(parent) === 1 && this.bit(sibling) === 1;
-  }
-
-  visit(block: number, order: number, node: number): void {
-    const bit = this.bit(node);
-    const half = order === 0 ? 0 : 2 ** (order - 1);
-    const isUsed = bit === 1 && (order === 0 || (this.bit(node - half) === 0 && this.bit(node + half) === 0));
-    if (bit === 1 && !isUsed) {
-      this.visit(block, order - 1, node - half);
-      this.visit(block + blockSize(order - 1), order - 1, node + half);
-      return;
-    }
-    // A block: the nodes below it are outside the tree, and their bits are 0.
-    const below = 2 ** order - 1;
-    this.expectClear(node - below, node - 1, block);
-    this.expectClear(node + 1, node + below, block);
-    const end = block + blockSize(order);
-    const overlapsBitmap = block < this.bitmap + blockSize(this.bitmapOrder) && this.bitmap < end;
-    if (!isUsed) {
-      if (block < this.start) throw this.corrupt(node, `a free block at ${block} lies below the heap's start`);
-      if (overlapsBitmap) throw this.corrupt(node, `a free block at ${block} overlaps the bitmap`);
-      this.freeBlocks[order] = (this.freeBlocks[order] ?? 0) + 1;
-    } else if (block === this.bitmap && order === this.bitmapOrder) {
-      this.bitmapSeen = true;
-    } else if (end > this.start) {
-      if (block < this.start) throw this.corrupt(node, `a used block at ${block} straddles the heap's start`);
-      if (overlapsBitmap) throw this.corrupt(node, `a used block at ${block} overlaps the bitmap`);
-    }
-  }
-
-  /** Throws unless the bits of nodes `first` to `last` are all 0. */
-  private expectClear(first: number, last: number, block: number): void {
-    let node = first;
-    while (node <= last) {
-      if (node % 32 === 0 && node + 31 <= last) {
-        if (this.u32[this.words + node / 32] !== 0) {
-          while (!this.bit(node)) node++;
-          throw this.corrupt(node, `set, but lies below the block at ${block}`);
-        }
-        node += 32;
-      } else {
-        if (this.bit(node)) throw this.corrupt(node, `set, but lies below the block at ${block}`);
-        node++;
-      }
-    }
+    walkTree(u32, u32[this.bitmapIndex] >>> 2, this.treeBase, u32[this.rootOrderIndex], (block, order, _node, used) =>
+      visit(block, order, used),
+    );
   }
 }
 

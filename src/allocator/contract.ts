@@ -10,6 +10,7 @@
  * - The allocator's state lives in the memory at `heapBase`, so another instance can `attach` to the same heap.
  */
 import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
+import { AllocationTrap } from "./errors.js";
 import { requireHeapBase } from "./heap-header.js";
 
 /** A snapshot of a heap's shape. All figures are bytes unless named otherwise. */
@@ -101,6 +102,20 @@ export abstract class AllocatorBase implements Allocator {
   abstract reset(): void;
   abstract stats(): HeapStats;
   abstract check(): void;
+
+  /**
+   * A block for `reallocate` to move a block of `ptr` to: `allocate(size)`, whose refusal names the call it serves,
+   * `reallocate(ptr, size)`.
+   */
+  protected allocateToMove(ptr: number, size: number): number {
+    try {
+      return this.allocate(size);
+    } catch (error) {
+      if (!(error instanceof AllocationTrap)) throw error;
+      const reason = error.message.slice(error.message.indexOf(": ") + 2);
+      throw new AllocationTrap(error.code, `reallocate(${ptr}, ${size}): ${reason}`);
+    }
+  }
 
   allocateZeroed(size: number): number {
     const ptr = this.allocate(size);

@@ -4,8 +4,9 @@
  */
 import { AllocationTrap } from "./errors.js";
 
-/** The alignment of every block, in bytes. */
-export const ALIGNMENT = 8;
+/** The alignment of every block, in bytes: 2^ALIGNMENT_BITS. */
+export const ALIGNMENT_BITS = 3;
+export const ALIGNMENT = 1 << ALIGNMENT_BITS;
 
 /** The largest size one block may have: 1 GiB. */
 export const MAX_ALLOCATION = 0x4000_0000;

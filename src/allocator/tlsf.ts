@@ -8,11 +8,11 @@
  * says whether it holds a block, and one bit per first level whether any of its lists does, so the smallest
  * non-empty class that fits a request takes two `Math.clz32` to find.
  *
- * A request gets a block of its size plus a 4-byte header, rounded up to a multiple of 8 and then to the lower bound
- * of the class at or above it, so that any block of the class found fits without looking further. The block keeps
- * that rounded size: freeing a block and asking for the same size again therefore always finds it, even in a heap
- * that can no longer grow. The rounding costs nothing below 256 bytes, where classes are 8 bytes apart, and less than
- * 1/16 of the block above.
+ * A request gets a block of its size plus a 4-byte header, rounded up to a multiple of 8: no more. It takes the first
+ * block of its own class when that is large enough, which below 256 bytes, where classes are 8 bytes apart, any block
+ * of the class is; else the first block of the smallest non-empty class above, whose blocks all are. That is good fit
+ * in constant time: a block is split only as much as it must be, and a block freed and asked for again is found at
+ * the head of its class.
  *
  * Memory format, at heapBase (all words u32, little-endian; every figure in bytes):
  *
@@ -39,8 +39,8 @@
  *   first level f, 1..24   sizes 2^(f+6) .. 2^(f+7) - 1, in 16 classes of 2^(f+2) bytes
  *
  * The last class, (24, 15), also takes every free block of 2 GiB or more: merged blocks can grow beyond the classes,
- * and are only bigger than what that class promises. A request of exactly 1 GiB needs a block of 1 GiB + 8, which
- * rounds up to the class (24, 1) at 1 GiB + 64 MiB.
+ * and are only bigger than what that class promises. A request of exactly 1 GiB needs a block of 1 GiB + 8, in the class
+ * (24, 0).
  *
  * Blocks. A block starts at an address 4 past a multiple of 8 with its header word, and its pointer follows, aligned
  * to 8. Its size runs from its header to the next block's header.
@@ -65,10 +65,9 @@
  * blocks are never neighbours: they merge when the second is freed. A free block goes to the head of its list, and
  * an allocation takes the head of the list it finds, splitting off what it does not need as a new free block.
  *
- * Aligned blocks. `allocate(size, align)` first tries the block an unaligned request would get, and otherwise asks for
- * a class with room for the largest gap before an aligned pointer. The gap before the block becomes a free block of
- * its own (so a gap of 8, too small for one, is widened by `align`), and what the block does not need after it is
- * split off as usual: nothing is held beyond the block itself.
+ * Aligned blocks. `allocate(size, align)` asks for a class with room for the largest gap before an aligned pointer.
+ * The gap before the block becomes a free block of its own (so a gap of 8, too small for one, is widened by `align`),
+ * and what the block does not need after it is split off as usual: nothing is held beyond the block itself.
  *
  * Regions. The heap owns the memory from the end of the control structure to the end of memory when it is created,
  * and what it grows later. Each stretch of memory it owns is a region, tiled by blocks and closed by a sentinel, a
@@ -93,8 +92,8 @@ import type { LinearMemory } from "../memory/linear-memory.js";
 import { AllocatorBase, allocatorFactory, type BlockAllocator, type BlockInfo, type HeapStats } from "./contract.js";
 import { AllocationTrap, HeapCorruptionError } from "./errors.js";
 import { ensureMemory } from "./growth.js";
-import { expectHeader, magicNumber, writeHeader } from "./heap-header.js";
-import { ALIGNMENT, invalidPointer, MAX_ALLOCATION, requireAlignment, requireSize } from "./size.js";
+import { expectHeader, HEADER_SIZE, magicNumber, writeHeader } from "./heap-header.js";
+import { ALIGNMENT, ALIGNMENT_BITS, invalidPointer, MAX_ALLOCATION, requireAlignment, requireSize } from "./size.js";
 
 export const TLSF_MAGIC = magicNumber("TLS1");
 
@@ -102,18 +101,25 @@ export const TLSF_MAGIC = magicNumber("TLS1");
 const FREE = 1;
 const PREV_FREE = 2;
 const SENTINEL = 4;
-const FLAG_BITS = 7;
+const FLAG_BITS = FREE | PREV_FREE | SENTINEL;
 
 /** The bytes a used block spends on itself: its header. */
 const BLOCK_OVERHEAD = 4;
+/** A free block's list links, in bytes from its header: the next block of its list, then the previous one. */
+const NEXT_OFFSET = BLOCK_OVERHEAD;
+const PREV_OFFSET = NEXT_OFFSET + 4;
+/** A free block's back link, its own address, fills its last bytes: the block after reads it just before its header. */
+const BACK_LINK_SIZE = 4;
 /** The smallest block: header, two list links and the back link. */
-const MIN_BLOCK = 16;
+const MIN_BLOCK = PREV_OFFSET + 4 + BACK_LINK_SIZE;
 
 /** Second-level classes per first level: 2^SL_BITS. */
 const SL_BITS = 4;
 const SL_COUNT = 1 << SL_BITS;
+/** List number `list` is of first level `list >>> SL_BITS` and second level `list & SL_MASK`. */
+const SL_MASK = SL_COUNT - 1;
 /** Sizes below 2^LINEAR_BITS are classed linearly, one class per multiple of 8: first level 0. */
-const LINEAR_BITS = SL_BITS + 3;
+const LINEAR_BITS = SL_BITS + ALIGNMENT_BITS;
 const LINEAR_LIMIT = 1 << LINEAR_BITS;
 /** First levels 0 to 24: the last starts at 1 GiB, the class of the largest request. */
 const FL_COUNT = 32 - LINEAR_BITS;
@@ -123,29 +129,65 @@ const LAST_LIST = LIST_COUNT - 1;
 /** Free blocks from this size up belong to the last list. */
 const OVERSIZED = 2 ** 31;
 
-/** Where each part of the control structure lives, in words from heapBase. */
-const TAIL_WORD = 2;
-const FL_MAP_WORD = 3;
-const SL_MAPS_WORD = 4;
-const HEADS_WORD = SL_MAPS_WORD + FL_COUNT;
+/** Where each part of the control structure lives, in bytes from heapBase. */
+const TAIL_OFFSET = HEADER_SIZE;
+const FL_MAP_OFFSET = TAIL_OFFSET + 4;
+const SL_MAPS_OFFSET = FL_MAP_OFFSET + 4;
+const HEADS_OFFSET = SL_MAPS_OFFSET + 4 * FL_COUNT;
 /** Bytes of control structure; the first block's header follows at an address 4 past a multiple of 8. */
-export const TLSF_CONTROL_SIZE = 4 * (HEADS_WORD + LIST_COUNT);
+export const TLSF_CONTROL_SIZE = HEADS_OFFSET + 4 * LIST_COUNT;
 
 /**
- * The block size a request of `size` bytes gets: header added, rounded to 8, then up to the lower bound of the class at
- * or above it, so that every block of that class holds it, and up to the smallest block. With `last` the request and
- * its header less one, that bound is the first multiple of the step of `last`'s class above `last`: its list is the one
- * after `last`'s. The step is at least 8, so the rounding to 8 comes with it; where the rounding reaches the next power
- * of two, whose step is twice as large, both steps divide the bound. (allocate writes this out, see there.)
+ * The TLSF format's constants, for its WebAssembly twin, which takes them from assembly/generated/. The code here reads
+ * them as module constants, which V8 folds into it, rather than as exports, which it loads from their module cells.
  */
-function blockSizeFor(size: number): number {
-  const last = size + BLOCK_OVERHEAD - 1;
-  return Math.max((last | ((1 << classShift(last)) - 1)) + 1, MIN_BLOCK);
+export const TLSF_FORMAT = {
+  FREE,
+  PREV_FREE,
+  SENTINEL,
+  FLAG_BITS,
+  BLOCK_OVERHEAD,
+  NEXT_OFFSET,
+  PREV_OFFSET,
+  BACK_LINK_SIZE,
+  MIN_BLOCK,
+  SL_BITS,
+  SL_COUNT,
+  SL_MASK,
+  LINEAR_BITS,
+  LINEAR_LIMIT,
+  FL_COUNT,
+  LIST_COUNT,
+  LAST_LIST,
+  OVERSIZED,
+  TAIL_OFFSET,
+  FL_MAP_OFFSET,
+  SL_MAPS_OFFSET,
+  HEADS_OFFSET,
+} as const;
+
+/** The same places in words, as the TypeScript build indexes the memory's u32 view. */
+const TAIL_WORD = TAIL_OFFSET >>> 2;
+const FL_MAP_WORD = FL_MAP_OFFSET >>> 2;
+const SL_MAPS_WORD = SL_MAPS_OFFSET >>> 2;
+const HEADS_WORD = HEADS_OFFSET >>> 2;
+const NEXT_WORD = NEXT_OFFSET >>> 2;
+const PREV_WORD = PREV_OFFSET >>> 2;
+const BACK_LINK_WORDS = BACK_LINK_SIZE >>> 2;
+
+/** The block a request of `size` bytes gets: its size and header, rounded up to a multiple of 8, at least 16. */
+function blockSizeOf(size: number): number {
+  return Math.max((size + BLOCK_OVERHEAD + ALIGNMENT - 1) & -ALIGNMENT, MIN_BLOCK);
 }
 
-/** Rounds a block size (a multiple of 8 below 2^31) up to the lower bound of the class at or above it. */
+/**
+ * Rounds a block size (a multiple of 8 below 2^31) up to the lower bound of the class at or above it, so that every
+ * block of that class holds it. With `last` the size less one, that bound is the first multiple of the step of `last`'s
+ * class above `last`; where it reaches the next power of two, whose step is twice as large, both steps divide it.
+ */
 function roundUpToClass(size: number): number {
-  return blockSizeFor(size - BLOCK_OVERHEAD);
+  const last = size - 1;
+  return (last | ((1 << classShift(last)) - 1)) + 1;
 }
 
 /**
@@ -199,7 +241,7 @@ function sizeOf(header: number): number {
  */
 function findList(u32: Uint32Array, base: number, list: number): number {
   const firstLevel = list >>> SL_BITS;
-  const sameLevel = u32[base + SL_MAPS_WORD + firstLevel] & (-1 << (list & (SL_COUNT - 1)));
+  const sameLevel = u32[base + SL_MAPS_WORD + firstLevel] & (-1 << (list & SL_MASK));
   const levelsAbove = u32[base + FL_MAP_WORD] & (-2 << firstLevel);
   if ((sameLevel | levelsAbove) === 0) return -1;
   const useSame = (sameLevel | -sameLevel) >> 31;
@@ -208,13 +250,24 @@ function findList(u32: Uint32Array, base: number, list: number): number {
   return (level << SL_BITS) + lowestBit(slMap);
 }
 
+/**
+ * The list to take a block of `blockSize` bytes from, or -1 if none: its own class when the first block there holds
+ * it, else the smallest non-empty class above, whose blocks all do.
+ */
+function goodFit(u32: Uint32Array, base: number, blockSize: number): number {
+  const list = listOf(blockSize);
+  const head = u32[base + HEADS_WORD + list] as number;
+  if (head !== 0 && (u32[head >>> 2] as number) - FREE >= blockSize) return list;
+  return findList(u32, base, list + 1);
+}
+
 /** Takes the first block off a non-empty list and returns it. */
 function takeFirst(u32: Uint32Array, base: number, list: number): number {
   const block = u32[base + HEADS_WORD + list];
-  const next = u32[(block >>> 2) + 1];
+  const next = u32[(block >>> 2) + NEXT_WORD];
   u32[base + HEADS_WORD + list] = next;
   if (next !== 0) {
-    u32[(next >>> 2) + 2] = 0;
+    u32[(next >>> 2) + PREV_WORD] = 0;
   } else {
     markEmpty(u32, base, list);
   }
@@ -227,14 +280,14 @@ function addFree(u32: Uint32Array, base: number, block: number, size: number): v
   const head = u32[base + HEADS_WORD + list];
   const index = block >>> 2;
   u32[index] = size | FREE;
-  u32[index + 1] = head;
-  u32[index + 2] = 0;
-  u32[(block + size - 4) >>> 2] = block;
+  u32[index + NEXT_WORD] = head;
+  u32[index + PREV_WORD] = 0;
+  u32[(block + size - BACK_LINK_SIZE) >>> 2] = block;
   if (head !== 0) {
-    u32[(head >>> 2) + 2] = block;
+    u32[(head >>> 2) + PREV_WORD] = block;
   } else {
     const firstLevel = list >>> SL_BITS;
-    u32[base + SL_MAPS_WORD + firstLevel] |= 1 << (list & (SL_COUNT - 1));
+    u32[base + SL_MAPS_WORD + firstLevel] |= 1 << (list & SL_MASK);
     u32[base + FL_MAP_WORD] |= 1 << firstLevel;
   }
   u32[base + HEADS_WORD + list] = block;
@@ -243,11 +296,11 @@ function addFree(u32: Uint32Array, base: number, block: number, size: number): v
 /** Takes the free block at `block`, of `size` bytes, out of its list. */
 function unlink(u32: Uint32Array, base: number, block: number, size: number): void {
   const index = block >>> 2;
-  const next = u32[index + 1];
-  const previous = u32[index + 2];
-  if (next !== 0) u32[(next >>> 2) + 2] = previous;
+  const next = u32[index + NEXT_WORD];
+  const previous = u32[index + PREV_WORD];
+  if (next !== 0) u32[(next >>> 2) + PREV_WORD] = previous;
   if (previous !== 0) {
-    u32[(previous >>> 2) + 1] = next;
+    u32[(previous >>> 2) + NEXT_WORD] = next;
     return;
   }
   const list = listOf(size);
@@ -258,7 +311,7 @@ function unlink(u32: Uint32Array, base: number, block: number, size: number): vo
 /** Clears the bitmap bits of a list that has just become empty. */
 function markEmpty(u32: Uint32Array, base: number, list: number): void {
   const firstLevel = list >>> SL_BITS;
-  const slMap = u32[base + SL_MAPS_WORD + firstLevel] & ~(1 << (list & (SL_COUNT - 1)));
+  const slMap = u32[base + SL_MAPS_WORD + firstLevel] & ~(1 << (list & SL_MASK));
   u32[base + SL_MAPS_WORD + firstLevel] = slMap;
   if (slMap === 0) u32[base + FL_MAP_WORD] &= ~(1 << firstLevel);
 }
@@ -293,7 +346,7 @@ function release(u32: Uint32Array, base: number, block: number, size: number): v
   if ((header & PREV_FREE) !== 0) {
     // The F bit stays in the merged block's old header, so that a second free of it is still caught.
     u32[block >>> 2] = header | FREE;
-    const left = u32[(block >>> 2) - 1];
+    const left = u32[(block >>> 2) - BACK_LINK_WORDS];
     const leftSize = u32[left >>> 2] - FREE;
     unlink(u32, base, left, leftSize);
     block = left;
@@ -348,15 +401,9 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
   allocate(size: number, align: number = ALIGNMENT): number {
     if (size >>> 0 !== size || size > MAX_ALLOCATION) requireSize(size, "allocate");
     if (align !== ALIGNMENT) return this.allocateAligned(size, align);
-    // blockSizeFor written out, with one class shift for the block size and for the list to search from: the list of
-    // the class after that of `last` (see listOf; the smallest requests, raised to the smallest block, search from
-    // list 1 rather than 2, which finds the same, as no block is that small). Written out without calls, it leaves
-    // room in V8's inlining budget for more of the path (markEmpty) where a caller inlines allocate: 7% on the ring.
-    const last = size + BLOCK_OVERHEAD - 1;
-    const shift = 31 - Math.clz32(last | LINEAR_LIMIT) - SL_BITS;
-    const blockSize = Math.max((last | ((1 << shift) - 1)) + 1, MIN_BLOCK);
+    const blockSize = blockSizeOf(size);
     const u32 = this.memory.u32;
-    const list = findList(u32, this.base, ((shift + SL_BITS - LINEAR_BITS) << SL_BITS) + (last >>> shift) + 1);
+    const list = goodFit(u32, this.base, blockSize);
     if (list < 0) return this.allocateAfterGrowth(size, blockSize);
     const block = takeFirst(u32, this.base, list);
     occupy(u32, this.base, block, u32[block >>> 2] - FREE, blockSize, 0);
@@ -382,7 +429,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     let left = 0;
     let leftSize = 0;
     if ((header & PREV_FREE) !== 0) {
-      left = u32[(block >>> 2) - 1];
+      left = u32[(block >>> 2) - BACK_LINK_WORDS];
       const leftHeader = u32[left >>> 2];
       leftSize = leftHeader - FREE;
       if ((leftHeader & FLAG_BITS) !== FREE || left < this.first || left + leftSize !== block) {
@@ -406,6 +453,10 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     addFree(u32, base, block, size);
   }
 
+  /**
+   * Resizes a block in place when it and a free right neighbour have room, freeing what it does not need of them, and
+   * otherwise moves it: allocates, copies, and frees the old block.
+   */
   reallocate(ptr: number, size: number): number {
     if (ptr === 0) return this.allocate(size);
     requireSize(size, "reallocate");
@@ -413,25 +464,19 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     const base = this.base;
     const blockSize = this.usedBlockSize(u32, ptr, "reallocate");
     const block = ptr - BLOCK_OVERHEAD;
-    const wanted = blockSizeFor(size);
-    if (wanted <= blockSize) {
-      if (blockSize - wanted >= MIN_BLOCK) {
-        // The cut-off end is freed like a block of its own, merging with a free right neighbour.
-        u32[block >>> 2] = wanted | (u32[block >>> 2] & PREV_FREE);
-        u32[(block + wanted) >>> 2] = blockSize - wanted;
-        release(u32, base, block + wanted, blockSize - wanted);
-      }
-      return ptr;
-    }
     const next = block + blockSize;
-    const nextHeader = u32[next >>> 2];
-    if ((nextHeader & FREE) !== 0 && blockSize + sizeOf(nextHeader) >= wanted) {
-      unlink(u32, base, next, nextHeader - FREE);
-      occupy(u32, base, block, blockSize + nextHeader - FREE, wanted, u32[block >>> 2] & PREV_FREE);
+    const nextHeader = u32[next >>> 2] as number;
+    const nextSize = (nextHeader & FREE) !== 0 ? nextHeader - FREE : 0;
+    const wanted = blockSizeOf(size);
+    if (blockSize + nextSize >= wanted) {
+      // The span of the block and its free neighbour is unlisted and marked free to the block after, as occupy needs.
+      if (nextSize !== 0) unlink(u32, base, next, nextSize);
+      else u32[next >>> 2] = nextHeader | PREV_FREE;
+      occupy(u32, base, block, blockSize + nextSize, wanted, (u32[block >>> 2] as number) & PREV_FREE);
       return ptr;
     }
     // Moving: when no block can be had, allocate traps before anything has changed.
-    const moved = this.allocate(size);
+    const moved = this.allocateToMove(ptr, size);
     this.memory.u8.copyWithin(moved, ptr, ptr + Math.min(size, blockSize - BLOCK_OVERHEAD));
     release(this.memory.u32, base, block, blockSize);
     return moved;
@@ -534,9 +579,12 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
       if ((header & PREV_FREE) !== 0) {
         throw new HeapCorruptionError(block, `free block ${block} follows another free block: they were not merged`);
       }
-      const backLink = u32[(block + size - 4) >>> 2];
+      const backLink = u32[(block + size - BACK_LINK_SIZE) >>> 2];
       if (backLink !== block) {
-        throw new HeapCorruptionError(block + size - 4, `free block ${block} ends with back link ${backLink}`);
+        throw new HeapCorruptionError(
+          block + size - BACK_LINK_SIZE,
+          `free block ${block} ends with back link ${backLink}`,
+        );
       }
       unlisted.add(block);
     });
@@ -563,7 +611,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
       throw invalidPointer(operation, ptr, "not at a block: the next header takes it for free");
     }
     if ((header & PREV_FREE) !== 0) {
-      const left = u32[(block >>> 2) - 1];
+      const left = u32[(block >>> 2) - BACK_LINK_WORDS];
       const leftHeader = u32[left >>> 2];
       if ((leftHeader & FLAG_BITS) !== FREE || left < this.first || left + leftHeader - FREE !== block) {
         throw invalidPointer(operation, ptr, "not at a block: no free block ends where it starts");
@@ -582,7 +630,8 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
   private notAUsedBlock(u32: Uint32Array, ptr: number, operation: string): AllocationTrap {
     const header = u32[(ptr - BLOCK_OVERHEAD) >>> 2];
     const size = sizeOf(header);
-    const plausible = (header & SENTINEL) === 0 && size >= MIN_BLOCK && ptr + size <= u32[this.base + TAIL_WORD] + 4;
+    const plausible =
+      (header & SENTINEL) === 0 && size >= MIN_BLOCK && ptr + size <= u32[this.base + TAIL_WORD] + BLOCK_OVERHEAD;
     if ((header & FREE) !== 0 && plausible) {
       return new AllocationTrap("DOUBLE_FREE", `${operation}(${ptr}): the block is already free`);
     }
@@ -593,29 +642,21 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
 
   /**
    * A block whose pointer is a multiple of `align`. The search asks for room for the worst gap before an aligned
-   * pointer; the gap found becomes a free block of its own, and what is left after the block is freed, so nothing
-   * beyond the alignment's padding is held.
+   * pointer, so that the first block found will do; the gap becomes a free block of its own, and what is left after the
+   * block is freed, so nothing beyond the alignment's padding is held.
    */
   private allocateAligned(size: number, align: number): number {
     requireAlignment(align, "allocate");
     const base = this.base;
-    const blockSize = blockSizeFor(size);
+    const blockSize = blockSizeOf(size);
     let u32 = this.memory.u32;
-    // The block an unaligned request would get may well leave room for the gap: try it first.
-    let list = findList(u32, base, listOf(blockSize));
-    if (list >= 0) {
-      const block = u32[base + HEADS_WORD + list];
-      if (alignmentGap(block, align) + blockSize > u32[block >>> 2] - FREE) list = -1;
-    }
+    // Every block of this class has room for the largest gap, align + 8.
+    const searchSize = roundUpToClass(blockSize + align + ALIGNMENT);
+    let list = findList(u32, base, listOf(searchSize));
     if (list < 0) {
-      // Every block of this class has room for the largest gap, align + 8.
-      const searchSize = roundUpToClass(blockSize + align + ALIGNMENT);
+      this.grow(u32, searchSize, `allocate(${size}, ${align})`);
+      u32 = this.memory.u32;
       list = findList(u32, base, listOf(searchSize));
-      if (list < 0) {
-        this.grow(u32, searchSize, `allocate(${size}, ${align})`);
-        u32 = this.memory.u32;
-        list = findList(u32, base, listOf(searchSize));
-      }
     }
     let block = takeFirst(u32, base, list);
     let freeSize = u32[block >>> 2] - FREE;
@@ -637,7 +678,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
   private allocateAfterGrowth(size: number, blockSize: number): number {
     this.grow(this.memory.u32, blockSize, `allocate(${size})`);
     const u32 = this.memory.u32;
-    const block = takeFirst(u32, this.base, findList(u32, this.base, listOf(blockSize)));
+    const block = takeFirst(u32, this.base, goodFit(u32, this.base, blockSize));
     occupy(u32, this.base, block, u32[block >>> 2] - FREE, blockSize, 0);
     return block + BLOCK_OVERHEAD;
   }
@@ -652,7 +693,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     // New memory right after a free last block extends it; otherwise it needs a header, and a sentinel after.
     const needed =
       tail + BLOCK_OVERHEAD === end && (u32[tail >>> 2] & PREV_FREE) !== 0
-        ? u32[(tail >>> 2) - 1] + blockSize + BLOCK_OVERHEAD
+        ? u32[(tail >>> 2) - BACK_LINK_WORDS] + blockSize + BLOCK_OVERHEAD
         : end + blockSize + 2 * BLOCK_OVERHEAD;
     if (!ensureMemory(this.memory, needed)) {
       throw new AllocationTrap("OUT_OF_MEMORY", `${call}: the memory cannot grow to ${needed} bytes`);
@@ -668,7 +709,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     if (tail + BLOCK_OVERHEAD === start) {
       let block = tail;
       if ((sentinel & PREV_FREE) !== 0) {
-        block = u32[(tail >>> 2) - 1];
+        block = u32[(tail >>> 2) - BACK_LINK_WORDS];
         unlink(u32, this.base, block, u32[block >>> 2] - FREE);
       }
       addFree(u32, this.base, block, newTail - block);
@@ -691,7 +732,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     const tail = u32[this.base + TAIL_WORD];
     if (tail % ALIGNMENT !== BLOCK_OVERHEAD || tail < this.first || tail + BLOCK_OVERHEAD > this.memory.byteLength) {
       throw new HeapCorruptionError(
-        this.heapBase + 4 * TAIL_WORD,
+        this.heapBase + TAIL_OFFSET,
         `tail ${tail} is not a sentinel's place in memory after the first block at ${this.first}`,
       );
     }
@@ -721,13 +762,13 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
 
   /** Checks bitmaps and lists, crossing every listed block off `unlisted`, the free blocks the walk found. */
   private checkLists(u32: Uint32Array, unlisted: Set<number>): void {
-    const flMapAt = this.heapBase + 4 * FL_MAP_WORD;
+    const flMapAt = this.heapBase + FL_MAP_OFFSET;
     const flMap = u32[flMapAt >>> 2];
     if (flMap >>> FL_COUNT !== 0) {
       throw new HeapCorruptionError(flMapAt, `first-level map ${flMap} has bits beyond level ${FL_COUNT - 1}`);
     }
     for (let firstLevel = 0; firstLevel < FL_COUNT; firstLevel++) {
-      const slMapAt = this.heapBase + 4 * (SL_MAPS_WORD + firstLevel);
+      const slMapAt = this.heapBase + SL_MAPS_OFFSET + 4 * firstLevel;
       const slMap = u32[slMapAt >>> 2];
       if (slMap >>> SL_COUNT !== 0) {
         throw new HeapCorruptionError(slMapAt, `second-level map ${slMap} has bits beyond class ${SL_COUNT - 1}`);
@@ -737,7 +778,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
       }
       for (let secondLevel = 0; secondLevel < SL_COUNT; secondLevel++) {
         const list = (firstLevel << SL_BITS) + secondLevel;
-        const headAt = this.heapBase + 4 * (HEADS_WORD + list);
+        const headAt = this.heapBase + HEADS_OFFSET + 4 * list;
         const name = `list (${firstLevel}, ${secondLevel})`;
         let block = u32[headAt >>> 2];
         if (((slMap >>> secondLevel) & 1) !== (block === 0 ? 0 : 1)) {
@@ -751,15 +792,18 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
           const size = sizeOf(u32[block >>> 2]);
           const belongs = listOf(size);
           if (belongs !== list) {
-            const where = `(${belongs >>> SL_BITS}, ${belongs & (SL_COUNT - 1)})`;
+            const where = `(${belongs >>> SL_BITS}, ${belongs & SL_MASK})`;
             throw new HeapCorruptionError(block, `${name} holds ${block} of size ${size}, which belongs in ${where}`);
           }
-          const back = u32[(block >>> 2) + 2];
+          const back = u32[(block >>> 2) + PREV_WORD];
           if (back !== previous) {
-            throw new HeapCorruptionError(block + 8, `${name}: ${block} links back to ${back}, not ${previous}`);
+            throw new HeapCorruptionError(
+              block + PREV_OFFSET,
+              `${name}: ${block} links back to ${back}, not ${previous}`,
+            );
           }
           previous = block;
-          block = u32[(block >>> 2) + 1];
+          block = u32[(block >>> 2) + NEXT_WORD];
         }
       }
     }

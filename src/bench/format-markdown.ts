@@ -4,6 +4,8 @@
  */
 import { describeMachine } from "./machine.js";
 import { type BenchReport, COLUMN_NOTES, columnHeadings, describeRuns, reportRows } from "./report.js";
+import { describeUnavailable } from "./requirement.js";
+import { verdict } from "./verdict.js";
 
 export function formatMarkdown(report: BenchReport): string {
   const { machine } = report;
@@ -23,8 +25,11 @@ export function formatMarkdown(report: BenchReport): string {
     );
     if (reasons.length > 0) lines.push("", ...reasons);
   }
-  if (report.unavailable.length > 0) lines.push("", ...report.unavailable.map(({ reason }) => `${reason}.`));
+  const unavailable = describeUnavailable(report.unavailable);
+  if (unavailable !== null) lines.push("", unavailable);
   lines.push("", COLUMN_NOTES.join(" "));
+  const sentences = verdict(report);
+  if (sentences.length > 0) lines.push("", "### Verdict", "", ...sentences.map((sentence) => `- ${sentence}`));
   return `${lines.join("\n")}\n`;
 }
 

@@ -3,6 +3,7 @@
  * `npm run build` writes from assembly/*.ts. Embedding needs no file access, so the same code loads them in Node and
  * in browsers.
  */
+import type { WebAssemblyModule } from "../webassembly-types.js";
 import { ALLOCATOR_MODULES } from "./generated/allocator-modules.js";
 
 /** The name of an allocator module: the name of its source in assembly/. */
@@ -27,10 +28,10 @@ export function allocatorModuleBytes(name: AllocatorModuleName): Uint8Array<Arra
   return bytes;
 }
 
-const compiled = new Map<AllocatorModuleName, Promise<WebAssembly.Module>>();
+const compiled = new Map<AllocatorModuleName, Promise<WebAssemblyModule>>();
 
 /** An allocator module, compiled once and shared by every instance. */
-export function allocatorModule(name: AllocatorModuleName): Promise<WebAssembly.Module> {
+export function allocatorModule(name: AllocatorModuleName): Promise<WebAssemblyModule> {
   let module = compiled.get(name);
   if (module === undefined) {
     module = WebAssembly.compile(allocatorModuleBytes(name));

@@ -1,31 +1,29 @@
 /**
- * An allocator module seen through the `Allocator` contract: each call goes into the module, and a trap comes back as
- * the AllocationTrap the TypeScript build throws for the same call.
+ * An allocator module seen through the `BlockAllocator` contract: allocation, freeing and resizing go into the module,
+ * and a refusal comes back as the AllocationTrap the TypeScript build throws for the same call, in the same words
+ * (traps.ts). Allocations use the C family, whose refusals return 0, so that a refused call costs no exception inside
+ * WebAssembly.
  *
- * The module's TypeScript twin is attached to the same heap and answers `check()` and `stats()`, and any operation the
- * module does not export: both builds keep the heap in one format, so either may act on it at any time.
+ * The module's TypeScript twin is attached to the same heap and answers `check()`, `stats()` and `walk()`: both builds
+ * keep the heap in one format, so either may read it at any time.
  *
  * Numbers cross into WebAssembly as u32, so a size, alignment or pointer that is not one would arrive truncated; those
- * are refused here, with the same trap code as the TypeScript build. The module checks everything else.
+ * are refused here, as the TypeScript build refuses them, and so is what the C family accepts but the contract does
+ * not (an alignment of 1, 2 or 4, a usable size of 0): a pointer goes to the twin, which refuses it in its words and
+ * changes nothing. The module checks everything else.
  */
-import {
-  type Allocator,
-  AllocatorBase,
-  type BlockAllocator,
-  type BlockInfo,
-  type HeapStats,
-} from "../allocator/contract.js";
-import { ALIGNMENT, invalidPointer, requireAlignment, requireSize } from "../allocator/size.js";
+import { AllocatorBase, type BlockAllocator, type BlockInfo, type HeapStats } from "../allocator/contract.js";
+import { ALIGNMENT, requireAlignment, requireSize } from "../allocator/size.js";
 import type { LinearMemory } from "../memory/linear-memory.js";
 import type { AllocatorExports } from "./abi.js";
-import { translateTrap } from "./traps.js";
+import { refusal, translateTrap } from "./traps.js";
 
 /** True when a number reaches WebAssembly unchanged as an i32 meaning u32. */
 function isU32(value: number): boolean {
   return value >>> 0 === value;
 }
 
-export class WasmAllocator extends AllocatorBase {
+export class WasmAllocator extends AllocatorBase implements BlockAllocator {
   /**
    * The instance's exports, to hand to another module as its allocator: a program that imports these shares the heap
    * with this object.
@@ -38,34 +36,63 @@ export class WasmAllocator extends AllocatorBase {
     readonly memory: LinearMemory,
     readonly heapBase: number,
     exports: AllocatorExports,
-    protected readonly twin: Allocator,
+    private readonly twin: BlockAllocator,
   ) {
     super();
     this.exports = exports;
   }
 
   allocate(size: number, align: number = ALIGNMENT): number {
+    if (align !== ALIGNMENT) return this.allocateAligned(size, align);
     // requireSize throws for every number that is not a u32.
     if (!isU32(size)) requireSize(size, "allocate");
-    if (align !== ALIGNMENT) return this.allocateAligned(size, align);
-    try {
-      return this.exports.allocate_memory(size) >>> 0;
-    } catch (error) {
-      throw this.translate(error, `allocate(${size})`);
-    }
+    const ptr = this.exports.malloc(size);
+    if (ptr === 0) throw this.refused(`allocate(${size})`, () => this.twin.allocate(size));
+    return ptr >>> 0;
   }
 
   free(ptr: number): void {
-    if (!isU32(ptr)) throw invalidPointer("free", ptr, "not a pointer");
+    if (!isU32(ptr)) {
+      this.twin.free(ptr);
+      return;
+    }
     try {
-      this.exports.free_memory(ptr);
+      this.exports.free(ptr);
     } catch (error) {
-      throw this.translate(error, `free(${ptr})`);
+      throw this.translate(error, `free(${ptr})`, () => this.twin.free(ptr));
+    }
+  }
+
+  reallocate(ptr: number, size: number): number {
+    if (ptr === 0) return this.allocate(size);
+    if (!isU32(size)) requireSize(size, "reallocate");
+    if (!isU32(ptr)) return this.twin.reallocate(ptr, size);
+    const sameCallOnTwin = () => this.twin.reallocate(ptr, size);
+    let moved: number;
+    try {
+      moved = this.exports.realloc(ptr, size);
+    } catch (error) {
+      throw this.translate(error, `reallocate(${ptr}, ${size})`, sameCallOnTwin);
+    }
+    if (moved === 0) throw this.refused(`reallocate(${ptr}, ${size})`, sameCallOnTwin);
+    return moved >>> 0;
+  }
+
+  usableSize(ptr: number): number {
+    if (!isU32(ptr) || ptr === 0) return this.twin.usableSize(ptr);
+    try {
+      return this.exports.malloc_usable_size(ptr) >>> 0;
+    } catch (error) {
+      throw this.translate(error, `usableSize(${ptr})`, () => this.twin.usableSize(ptr));
     }
   }
 
   reset(): void {
     this.exports.reset_memory();
+  }
+
+  walk(visit: (block: BlockInfo) => void): void {
+    this.twin.walk(visit);
   }
 
   stats(): HeapStats {
@@ -76,51 +103,24 @@ export class WasmAllocator extends AllocatorBase {
     this.twin.check();
   }
 
-  protected translate(error: unknown, call: string): unknown {
-    return translateTrap(error, this.exports.trap_code, this.name, call);
-  }
-
   private allocateAligned(size: number, align: number): number {
-    const allocateAligned = this.exports.allocate_memory_aligned;
-    if (allocateAligned === undefined) return this.twin.allocate(size, align);
-    // An alignment that is not a u32 never reaches the module, which checks the size first: so does this.
-    if (!isU32(align)) {
+    // The contract's checks, in its order, for what the module would not see as the caller gave it.
+    if (!isU32(size) || !isU32(align) || align < ALIGNMENT) {
       requireSize(size, "allocate");
       requireAlignment(align, "allocate");
     }
-    try {
-      return allocateAligned(size, align) >>> 0;
-    } catch (error) {
-      throw this.translate(error, `allocate(${size}, ${align})`);
-    }
-  }
-}
-
-/** An allocator module whose twin knows each block's size: it can resize blocks and list them too. */
-export class WasmBlockAllocator extends WasmAllocator implements BlockAllocator {
-  declare protected readonly twin: BlockAllocator;
-
-  reallocate(ptr: number, size: number): number {
-    const reallocate = this.exports.reallocate_memory;
-    if (reallocate === undefined) return this.twin.reallocate(ptr, size);
-    if (!isU32(size)) requireSize(size, "reallocate");
-    if (!isU32(ptr)) throw invalidPointer("reallocate", ptr, "not a pointer");
-    try {
-      return reallocate(ptr, size) >>> 0;
-    } catch (error) {
-      throw this.translate(error, `reallocate(${ptr}, ${size})`);
-    }
+    const ptr = this.exports.aligned_alloc(align, size);
+    if (ptr === 0) throw this.refused(`allocate(${size}, ${align})`, () => this.twin.allocate(size, align));
+    return ptr >>> 0;
   }
 
-  usableSize(ptr: number): number {
-    return this.twin.usableSize(ptr);
+  /** The error for a call of the C family that returned 0: the refusal, as the twin words it for the same call. */
+  private refused(call: string, sameCallOnTwin: () => unknown): unknown {
+    return refusal(this.exports.trap_code, this.name, call, sameCallOnTwin);
   }
 
-  walk(visit: (block: BlockInfo) => void): void {
-    this.twin.walk(visit);
+  /** The error to throw for one out of the module: a refusal, as the twin words it for the same call. */
+  private translate(error: unknown, call: string, sameCallOnTwin: () => unknown): unknown {
+    return translateTrap(error, this.exports.trap_code, this.name, call, sameCallOnTwin);
   }
-}
-
-export function isBlockAllocator(allocator: Allocator): allocator is BlockAllocator {
-  return typeof (allocator as Partial<BlockAllocator>).reallocate === "function";
 }

@@ -1,6 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ARENA_STATE_SIZE, arena } from "../../src/allocator/arena.js";
+import { ARENA_FORMAT, ARENA_STATE_SIZE, type ArenaAllocator, arena } from "../../src/allocator/arena.js";
+
+const { BLOCK_OVERHEAD, TOP_OFFSET } = ARENA_FORMAT;
+
+import type { BlockInfo } from "../../src/allocator/contract.js";
 import { AllocationTrap, HeapCorruptionError } from "../../src/allocator/errors.js";
 import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
 import { expectRefused, HeapModel, hugeSizes, runWorkload, workloads } from "../support/heap-model.js";
@@ -16,14 +20,46 @@ describe("arena", () => {
     );
   });
 
-  it("bumps: each block follows the previous one, rounded to 8", () => {
+  it("bumps: each block follows the previous one, its size word before it, rounded to 8", () => {
     const heap = arena(LinearMemory.create(), { heapBase: 24 });
     const first = heap.allocate(5);
-    expect(first).toBe(24 + ARENA_STATE_SIZE);
-    expect(heap.allocate(0)).toBe(first + 8);
+    expect(first).toBe(24 + ARENA_STATE_SIZE + BLOCK_OVERHEAD);
     expect(heap.allocate(0)).toBe(first + 16);
-    expect(heap.allocate(9)).toBe(first + 24);
+    expect(heap.allocate(0)).toBe(first + 24);
+    expect(heap.allocate(12)).toBe(first + 32);
     expect(heap.allocate(1, 64)).toBe(128);
+    expect(heap.usableSize(first)).toBe(12);
+    expect(heap.usableSize(first + 16)).toBe(4);
+  });
+
+  it("walks its blocks: the padding before an aligned block and freed blocks are not in use", () => {
+    const heap = arena(LinearMemory.create(), { heapBase: 8 });
+    const a = heap.allocate(20);
+    const b = heap.allocate(8, 256);
+    heap.free(a);
+    const blocks: BlockInfo[] = [];
+    heap.walk((block) => blocks.push(block));
+    expect(blocks).toEqual([
+      { ptr: a, size: 20, used: false },
+      { ptr: a + 24, size: b - a - 28, used: false },
+      { ptr: b, size: 12, used: true },
+    ]);
+    expect(heap.stats()).toMatchObject({ blocksInUse: 1, bytesInUse: 12, heapEnd: b + 12 });
+  });
+
+  it("resizes the last block where it is, keeps a large enough block, and moves the others", () => {
+    const heap = arena(LinearMemory.create(), { heapBase: 8 });
+    const model = new HeapModel(heap);
+    const first = model.allocate(40);
+    const last = model.allocate(10);
+    expect(model.reallocate(last, 3 * PAGE_SIZE)).toBe(last);
+    expect(model.reallocate(last, 1)).toBe(last);
+    expect(heap.stats().heapEnd).toBe(last + 4);
+    expect(model.reallocate(first, 44)).toBe(first);
+    const moved = model.reallocate(first, 45);
+    expect(moved).toBe(last + 8);
+    expect(() => heap.free(first)).toThrow(/already free/);
+    model.verifyAll();
   });
 
   it("starts over on reset, and free releases nothing", () => {
@@ -64,11 +100,12 @@ describe("arena", () => {
     const heap = arena(memory, { heapBase: 16 });
     heap.allocate(10);
     heap.allocate(0);
+    heap.free(heap.allocate(100));
     expect(heap.stats()).toEqual({
       heapStart: 16,
-      heapEnd: 16 + ARENA_STATE_SIZE + 24,
-      bytesInUse: 24,
-      bytesFree: PAGE_SIZE - (16 + ARENA_STATE_SIZE + 24),
+      heapEnd: 16 + ARENA_STATE_SIZE + 128,
+      bytesInUse: 16,
+      bytesFree: PAGE_SIZE - (16 + ARENA_STATE_SIZE + 128),
       blocksInUse: 2,
       memorySize: PAGE_SIZE,
     });
@@ -91,12 +128,20 @@ describe("arena refusals change nothing", () => {
     expect(model.allocate(PAGE_SIZE)).toBeGreaterThan(0);
   });
 
-  it("INVALID_POINTER for pointers it never handed out", () => {
+  it("INVALID_POINTER for pointers it never handed out, DOUBLE_FREE for a block freed twice", () => {
     const model = usedHeap();
-    const { allocator } = model;
-    for (const ptr of [3, 64, allocator.stats().heapEnd, PAGE_SIZE * 4, -8, 100.5]) {
+    const allocator = model.allocator as ArenaAllocator;
+    const small = model.live[0]?.ptr as number;
+    for (const ptr of [3, 64, 64 + ARENA_STATE_SIZE, allocator.stats().heapEnd, PAGE_SIZE * 4, -8, 100.5]) {
       expectRefused(allocator, () => allocator.free(ptr), "INVALID_POINTER");
     }
+    // A pointer into a block: the word before it is the block's bytes, which the allocator never takes for a header.
+    const zeroed = allocator.allocateZeroed(64);
+    expectRefused(allocator, () => allocator.free(zeroed + 16), "INVALID_POINTER");
+    expectRefused(allocator, () => allocator.usableSize(zeroed + 16), "INVALID_POINTER");
+    model.free(small);
+    expectRefused(allocator, () => allocator.free(small), "DOUBLE_FREE");
+    expectRefused(allocator, () => allocator.reallocate(small, 8), "DOUBLE_FREE");
     model.verifyAll();
   });
 });
@@ -125,14 +170,20 @@ describe("arena in memory", () => {
   it("check names what is corrupt and where", () => {
     const memory = LinearMemory.create();
     const heap = arena(memory, { heapBase: 8 });
-    heap.allocate(16);
-    memory.u32[(8 + 8) >>> 2] = 13;
-    expect(() => heap.check()).toThrow(/heap corrupt at 16: top 13 is not a multiple of 8/);
-    memory.u32[(8 + 8) >>> 2] = PAGE_SIZE * 2;
+    const ptr = heap.allocate(16);
+    const topAt = (8 + TOP_OFFSET) >>> 2;
+    const top = memory.u32[topAt] as number;
+    memory.u32[topAt] = 13;
+    expect(() => heap.check()).toThrow(/heap corrupt at 16: top 13 is not 4 past a multiple of 8/);
+    memory.u32[topAt] = PAGE_SIZE * 2 + 4;
     expect(() => heap.check()).toThrow(/beyond the end of memory/);
-    memory.u32[(8 + 8) >>> 2] = 48;
-    memory.u32[(8 + 12) >>> 2] = 100;
-    expect(() => heap.check()).toThrow(/100 blocks cannot fit/);
+    memory.u32[topAt] = top;
+    memory.u32[(ptr - 4) >>> 2] = 32;
+    expect(() => heap.check()).toThrow(`heap corrupt at ${ptr - 4}: block ${ptr - 4} has size 32`);
+    memory.u32[(ptr - 4) >>> 2] = 24 | 3;
+    expect(() => heap.check()).toThrow(/has flags 3, which mean nothing/);
+    memory.u32[(ptr - 4) >>> 2] = 24;
+    heap.check();
     memory.u32[2] = 0;
     const error = (() => {
       try {

@@ -15,8 +15,8 @@ describe("replay", () => {
     expect(result.events).toBe(5);
     expect(result.peakLiveBlocks).toBe(2);
     expect(result.peakLiveBytes).toBe(104);
-    // The arena moves a resized block to its top: 16 state + 16 + 32 + 8, then 100 bytes.
-    expect(result.peakFootprint).toBe(16 + 16 + 32 + 8 + 100);
+    // The arena moves a resized block to its top: 12 state + 16 + 40 + 8, then a header and 100 bytes.
+    expect(result.peakFootprint).toBe(12 + 16 + 40 + 8 + 4 + 100);
   });
 
   it("replays the project's sample trace with every block verified", () => {
@@ -31,7 +31,7 @@ describe("replay", () => {
     const broken: Allocator = Object.assign(Object.create(heap), {
       allocate: (size: number) => (size === 7 ? heap.heapBase + 16 : heap.allocate(size)),
     });
-    const trace = parseTrace("a 0 16\na 1 7\nf 0\n");
+    const trace = parseTrace("a 0 16\n\na 1 7\nf 0\n");
     let caught: unknown;
     try {
       replay(trace, broken, { verify: true });
@@ -39,14 +39,15 @@ describe("replay", () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ReplayError);
-    expect((caught as ReplayError).event).toBe(2);
-    expect((caught as Error).message).toMatch(/event 2 \(f 0\): block 0 \(at 24, 16 bytes\): byte 0 changed/);
+    // The line of the trace, counting from 1 and the blank line included, as a parse error names it.
+    expect((caught as ReplayError).line).toBe(4);
+    expect((caught as Error).message).toBe("trace:4 (f 0): block 0 (at 24, 16 bytes): byte 0 changed");
   });
 
   it("names the event where the allocator failed", () => {
     const heap = arena(LinearMemory.create({ initialPages: 1, maximumPages: 1 }));
     const trace = parseTrace("a 0 10\na 1 100000\n");
-    expect(() => replay(trace, heap)).toThrow(/event 1 \(a 1 100000\): allocate\(100000\)/);
+    expect(() => replay(trace, heap)).toThrow(/^trace:2 \(a 1 100000\): allocate\(100000\)/);
   });
 
   it("replays on a heap outside linear memory, with no footprint to report", () => {
@@ -75,17 +76,19 @@ describe("replay", () => {
   it("finds a block overwritten after its last event, at the end", () => {
     const allocator = arena(LinearMemory.create());
     const heap = heapOf(allocator);
+    let first = 0;
     const corrupting: Heap = {
       ...heap,
       allocate: (size) => {
         const ptr = heap.allocate(size);
         // The second block's allocation writes over the first block's last byte.
-        if (size === 5) allocator.memory.u8[ptr - 1] = 0;
+        if (size === 8) first = ptr;
+        else allocator.memory.u8[first + 7] = 0;
         return ptr;
       },
     };
     expect(() => replay(parseTrace("a 0 8\na 1 5\n"), corrupting, { verify: true })).toThrow(
-      /event 2 \(the end\): block 0 \(at \d+, 8 bytes\): byte 7 changed/,
+      /^trace, at the end: block 0 \(at \d+, 8 bytes\): byte 7 changed$/,
     );
   });
 

@@ -11,7 +11,7 @@ import type { BlockInfo } from "../../src/allocator/contract.js";
 import { seededRandom } from "../../src/bench/random.js";
 import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
 import { loadAllocator } from "../../src/wasm/loader.js";
-import { WasmBlockAllocator } from "../../src/wasm/wasm-allocator.js";
+import { WasmAllocator } from "../../src/wasm/wasm-allocator.js";
 import type { ModuleCase } from "./support/cases.js";
 import { Lockstep, type LockstepOptions } from "./support/lockstep.js";
 import { runLongRing } from "./support/long-ring.js";
@@ -114,7 +114,7 @@ describe("the buddy module and its TypeScript twin", () => {
   it("load as a block allocator, whose sizes and walks the twin reads from the module's heap", async () => {
     const memory = LinearMemory.create();
     const heap = await loadAllocator("buddy", memory, { heapBase: 64 });
-    expect(heap).toBeInstanceOf(WasmBlockAllocator);
+    expect(heap).toBeInstanceOf(WasmAllocator);
     const small = heap.allocate(20);
     const large = heap.allocate(3000, 1024);
     expect(large % 1024).toBe(0);

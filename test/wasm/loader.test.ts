@@ -1,9 +1,11 @@
 /** The loader and the modules it loads: what it accepts, what it refuses, and the modules' imports and exports. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { HeapCorruptionError } from "../../src/allocator/errors.js";
+import type { BlockAllocator } from "../../src/allocator/contract.js";
+import { AllocationTrap, HeapCorruptionError, TRAP_CODE_NUMBERS, type TrapCode } from "../../src/allocator/errors.js";
 import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
-import { loadAllocator } from "../../src/wasm/loader.js";
+import { ALLOCATOR_FUNCTIONS, type AllocatorExports } from "../../src/wasm/abi.js";
+import { instantiateAllocator, loadAllocator } from "../../src/wasm/loader.js";
 import {
   ALLOCATOR_MODULE_NAMES,
   type AllocatorModuleName,
@@ -34,16 +36,35 @@ describe.each(MODULE_CASES)("the $name module", ({ name }) => {
     const module = await allocatorModule(name);
     expect(WebAssembly.Module.imports(module)).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
     const exports = WebAssembly.Module.exports(module).map(({ name, kind }) => `${kind} ${name}`);
-    expect(exports).toEqual(
-      expect.arrayContaining([
-        "function init",
-        "function attach",
-        "function allocate_memory",
-        "function free_memory",
-        "function reset_memory",
-        "global trap_code",
-      ]),
+    expect(exports.sort()).toEqual(
+      [...ALLOCATOR_FUNCTIONS.map((function_) => `function ${function_}`), "global trap_code"].sort(),
     );
+  });
+
+  it("runs allocation, aligned allocation, resizing, usable sizes and frees in the module, not in its twin", async () => {
+    const memory = LinearMemory.create();
+    const exports = await instantiateAllocator(name, memory as LinearMemory & { memory: WebAssembly.Memory });
+    exports.init(64);
+    const calls: string[] = [];
+    const counted = Object.fromEntries(
+      Object.entries(exports).map(([key, value]) => [
+        key,
+        typeof value === "function"
+          ? (...args: number[]) => {
+              calls.push(key);
+              return (value as (...args: number[]) => number)(...args);
+            }
+          : value,
+      ]),
+    ) as unknown as AllocatorExports;
+    const twin = MODULE_CASES.find((moduleCase) => moduleCase.name === name)?.typescript.attach(memory, 64);
+    const heap = new WasmAllocator(name, memory, 64, counted, twin as BlockAllocator);
+    const ptr = heap.allocate(100, 64);
+    const moved = heap.reallocate(heap.allocate(10), 5000);
+    expect(heap.usableSize(moved)).toBeGreaterThanOrEqual(5000);
+    heap.free(ptr);
+    heap.free(moved);
+    expect(calls).toEqual(["aligned_alloc", "malloc", "realloc", "malloc_usable_size", "free", "free"]);
   });
 
   it("is compiled once", () => {
@@ -107,16 +128,45 @@ describe.each(MODULE_CASES)("the $name module", ({ name }) => {
 
 describe("translateTrap", () => {
   const trapCode = new WebAssembly.Global({ value: "i32", mutable: true }, 0);
+  const twinRefuses = (code: TrapCode) => () => {
+    throw new AllocationTrap(code, "allocate(8): the twin's words");
+  };
 
   it("passes on a trap with no code stored: a fault, not a refusal", () => {
     const fault = new WebAssembly.RuntimeError("memory access out of bounds");
-    expect(translateTrap(fault, trapCode, "arena", "allocate(8)")).toBe(fault);
+    expect(translateTrap(fault, trapCode, "arena", "allocate(8)", twinRefuses("OUT_OF_MEMORY"))).toBe(fault);
   });
 
   it("passes on errors that are not traps", () => {
     trapCode.value = 3;
     const error = new TypeError("not a trap");
-    expect(translateTrap(error, trapCode, "arena", "allocate(8)")).toBe(error);
+    expect(translateTrap(error, trapCode, "arena", "allocate(8)", twinRefuses("OUT_OF_MEMORY"))).toBe(error);
     expect(trapCode.value).toBe(3);
+  });
+
+  it("gives the twin's refusal of the same call, and sets the code back to 0", () => {
+    trapCode.value = TRAP_CODE_NUMBERS.OUT_OF_MEMORY;
+    const refusal = translateTrap(
+      new WebAssembly.RuntimeError("unreachable"),
+      trapCode,
+      "arena",
+      "allocate(8)",
+      twinRefuses("OUT_OF_MEMORY"),
+    );
+    expect(refusal).toBeInstanceOf(AllocationTrap);
+    expect((refusal as AllocationTrap).message).toBe("allocate(8): the twin's words");
+    expect(trapCode.value).toBe(0);
+  });
+
+  it.each([
+    ["accepts the call", () => 8, "accepted it"],
+    ["refuses it with another code", twinRefuses("INVALID_SIZE"), "threw INVALID_SIZE"],
+  ])("says the builds disagree when the twin %s", (_, twin, outcome) => {
+    trapCode.value = TRAP_CODE_NUMBERS.OUT_OF_MEMORY;
+    const error = translateTrap(new WebAssembly.RuntimeError("unreachable"), trapCode, "arena", "allocate(8)", twin);
+    expect(error).not.toBeInstanceOf(AllocationTrap);
+    expect((error as Error).message).toBe(
+      `the arena module refused allocate(8) with OUT_OF_MEMORY, but its TypeScript twin ${outcome}`,
+    );
   });
 });

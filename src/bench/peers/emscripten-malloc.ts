@@ -2,13 +2,15 @@
  * The allocators Emscripten links into C and C++ programs: dlmalloc, its default, and emmalloc, its small option.
  * `npm run build` builds each from emcc's own system library (`-sMALLOC=dlmalloc|emmalloc`, scripts/build-peers.mjs)
  * when emcc is installed; they are called from JavaScript through their `malloc`, `free`, `realloc` and `memalign`.
+ * The package does not ship them: these contenders are available in a clone of the repository built with emcc.
  *
  * Each heap has a memory of its own, passed in. The heap begins at `__heap_base`, after static data and the stack. A
  * reset zeroes the memory and lays a new instance over it, which starts an empty heap there.
  */
 import { readFile } from "node:fs/promises";
 import type { LinearHeap } from "../../trace/heap.js";
-import { type Contender, ContenderUnavailable } from "../contender.js";
+import type { Contender } from "../contender.js";
+import { buildProduct, type Requirement } from "../requirement.js";
 
 interface MallocExports {
   _initialize(): void;
@@ -40,19 +42,21 @@ function emscriptenMalloc(name: "dlmalloc" | "emmalloc", description: string): C
     description,
     origin: "peer",
     reusesMemory: true,
+    requires: [emscriptenBuild(file)],
     async load() {
-      let module: WebAssembly.Module;
-      try {
-        module = await WebAssembly.compile(await readFile(file));
-      } catch (error) {
-        throw new ContenderUnavailable(
-          name,
-          `cannot load ${file.pathname} (npm run build makes it when emcc is installed: apt-get install -y emscripten)`,
-          { cause: error },
-        );
-      }
+      const module = await WebAssembly.compile(await readFile(file));
       return () => mallocHeap(name, module);
     },
+  };
+}
+
+/** A module that the repository's build makes only where emcc is installed. */
+function emscriptenBuild(file: URL): Requirement {
+  return {
+    ...buildProduct(file),
+    howToGet:
+      "which `npm run build` makes in a clone of linmem's repository where emcc is installed " +
+      "(`apt-get install -y emscripten`)",
   };
 }
 

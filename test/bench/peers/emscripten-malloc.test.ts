@@ -3,8 +3,9 @@
  * tests are skipped, and the reason the contender gives for being unavailable is printed once and noted on each.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { ContenderUnavailable, type HeapMaker } from "../../../src/bench/contender.js";
+import type { HeapMaker } from "../../../src/bench/contender.js";
 import { dlmalloc, emmalloc } from "../../../src/bench/peers/emscripten-malloc.js";
+import { describeUnavailable, unavailableAmong } from "../../../src/bench/requirement.js";
 import { ringWorkload } from "../../../src/bench/ring.js";
 import { traceWorkload } from "../../../src/bench/trace-workload.js";
 import type { Footprint } from "../../../src/bench/workload.js";
@@ -21,20 +22,15 @@ function expectSensible(footprint: Footprint, heapBase: number): void {
 }
 
 describe.each([dlmalloc, emmalloc])("$name", (contender) => {
+  const unavailable = describeUnavailable(unavailableAmong([contender]));
   let maker: HeapMaker | null = null;
-  let unavailable = "";
   beforeAll(async () => {
-    try {
-      maker = await contender.load();
-    } catch (error) {
-      if (!(error instanceof ContenderUnavailable)) throw error;
-      unavailable = error.message;
-      console.warn(`${contender.name}'s tests are skipped: ${unavailable}`);
-    }
+    if (unavailable === null) maker = await contender.load();
+    else console.warn(`${contender.name}'s tests are skipped. ${unavailable}`);
   });
 
   /** The contender's heap maker, or the test skipped with why the contender is unavailable. */
-  const heapMaker = (skip: (note: string) => never): HeapMaker => maker ?? skip(unavailable);
+  const heapMaker = (skip: (note: string) => never): HeapMaker => maker ?? skip(unavailable ?? "");
 
   it("begins its heap where its first block is, after static data and the stack", async ({ skip }) => {
     const heap = await heapMaker(skip)(NEEDS);

@@ -12,11 +12,11 @@ export interface ModuleCase {
   name: AllocatorModuleName;
   /** The TypeScript build the module must match byte for byte. */
   typescript: AllocatorFactory<Allocator>;
-  /** The module's size target in bytes, from the issue: a test fails when the module is more than 25% above it. */
+  /** The most bytes the module may take, with the whole C allocation family and every check. */
   sizeTarget: number;
   /**
-   * When the module is known to be over `sizeTarget` by more than 25%: why, and the size it was measured at, which it
-   * must not exceed. Its size test then expects it to be over the limit and at most that size.
+   * When the module is known to be over `sizeTarget`: why, and the size it was measured at, which it must not exceed.
+   * Its size test then holds that it is still over the target, so that the note goes when the module meets it.
    */
   overTarget?: { reason: string; measuredSize: number };
   /** Whether workloads include `reallocate` (for block allocators). */
@@ -29,16 +29,16 @@ export const MODULE_CASES: readonly ModuleCase[] = [
   {
     name: "arena",
     typescript: arena,
-    sizeTarget: 200,
+    sizeTarget: 640,
     overTarget: {
       reason:
-        "its ABI takes 150 B before any code (78 B of them the exports) and the growth policy 79 B more: the same " +
-        "module written by hand in WebAssembly text takes 375 B, and 316 B even with every refusal left out",
-      measuredSize: 381,
+        "its 14 exports take 194 B of names and indices, the growth policy 86 B, and the checks a pointer must pass " +
+        "(a live block's size word, agreeing with the block after it) 137 B",
+      measuredSize: 1010,
     },
-    reallocate: false,
-    doubleFree: false,
+    reallocate: true,
+    doubleFree: true,
   },
-  { name: "buddy", typescript: buddy, sizeTarget: 1024, reallocate: true, doubleFree: true },
-  { name: "tlsf", typescript: tlsf, sizeTarget: 1024, reallocate: false, doubleFree: true },
+  { name: "buddy", typescript: buddy, sizeTarget: 2048, reallocate: true, doubleFree: true },
+  { name: "tlsf", typescript: tlsf, sizeTarget: 2048, reallocate: true, doubleFree: true },
 ];

@@ -1,0 +1,102 @@
+/**
+ * Links a program compiled to WebAssembly (C, C++, Rust, Zig, ...) to one of linmem's allocator modules, as its malloc
+ * family, in one call:
+ *
+ *     const { instance, heap } = await linkProgram(bytes, { allocator: "tlsf" });
+ *
+ * It does what has to happen, in the order it has to happen:
+ *
+ * 1. One memory for both: the program's imported `env.memory`, made as large as the program declares it needs (or the
+ *    memory given, which must be a WebAssembly.Memory that large).
+ * 2. The allocator module is instantiated on that memory. It has no heap yet.
+ * 3. The program is instantiated, importing the allocator's exports as the module "linmem" (include/linmem.h declares
+ *    them for C), with the other imports given.
+ * 4. The heap is laid out at the program's `__heap_base`, the first byte after its static data and stack, which only
+ *    the instantiated program can tell (link it with `--export=__heap_base`). A heap base given by the caller must not
+ *    lie below it: that is the program's data, and the heap would overwrite it.
+ * 5. A program built as a reactor (`-mexec-model=reactor`) exports `_initialize`, which runs its constructors; it runs
+ *    now, when they can allocate.
+ *
+ * JavaScript then shares the heap with the program through `heap`, an Allocator like any other.
+ */
+import { ALIGNMENT, alignUp } from "../allocator/size.js";
+import { LinearMemory, MAX_PAGES, type MemorySource } from "../memory/linear-memory.js";
+import type { WebAssemblyImports, WebAssemblyInstance } from "../webassembly-types.js";
+import { importableMemory, initHeap, instantiateAllocator } from "./loader.js";
+import { memoryImport } from "./memory-import.js";
+import { type AllocatorModuleName, requireModuleName } from "./modules.js";
+import type { WasmAllocator } from "./wasm-allocator.js";
+
+export interface LinkOptions {
+  /** The allocator module the program gets as its malloc family. */
+  allocator: AllocatorModuleName;
+  /** The memory to share, a WebAssembly.Memory (or a LinearMemory wrapping one); default a new one, as the program asks. */
+  memory?: MemorySource;
+  /** The program's other imports. `env.memory` and the module `linmem` are added. */
+  imports?: WebAssemblyImports;
+  /** Where the heap begins; default the program's `__heap_base`, rounded up to 8. It may not lie below that. */
+  heapBase?: number;
+}
+
+export interface LinkedProgram {
+  instance: WebAssemblyInstance;
+  /** The heap the program allocates in, as JavaScript sees it. */
+  heap: WasmAllocator;
+  memory: LinearMemory;
+}
+
+/** Instantiates `program`, the bytes of a WebAssembly module, with an allocator module as its malloc family. */
+export async function linkProgram(
+  program: ArrayBufferView<ArrayBuffer> | ArrayBuffer,
+  options: LinkOptions,
+): Promise<LinkedProgram> {
+  requireModuleName(options.allocator);
+  const bytes = ArrayBuffer.isView(program)
+    ? new Uint8Array(program.buffer, program.byteOffset, program.byteLength)
+    : new Uint8Array(program);
+  const memory = importableMemory(options.memory ?? memoryFor(bytes));
+  const allocator = await instantiateAllocator(options.allocator, memory);
+  const imports = options.imports ?? {};
+  const { instance } = await WebAssembly.instantiate(bytes, {
+    ...imports,
+    env: { ...imports.env, memory: memory.memory },
+    linmem: allocator,
+  });
+  const heap = initHeap(options.allocator, memory, allocator, heapBaseFor(instance, options.heapBase));
+  const initialize = instance.exports._initialize;
+  if (typeof initialize === "function") initialize();
+  return { instance, heap, memory };
+}
+
+/** A new memory as large as the program declares it needs, growing as far as it allows. */
+function memoryFor(bytes: Uint8Array): LinearMemory {
+  const imported = memoryImport(bytes);
+  if (imported === undefined || imported.module !== "env" || imported.name !== "memory") {
+    throw new TypeError("the program imports no env.memory: link it with --import-memory to share its memory");
+  }
+  if (imported.shared)
+    throw new TypeError("the program imports a shared memory; allocator modules do not take one yet");
+  return LinearMemory.create({
+    initialPages: imported.minimumPages,
+    maximumPages: imported.maximumPages ?? MAX_PAGES,
+  });
+}
+
+/** The heap base: the program's `__heap_base`, or one given at or above it. */
+function heapBaseFor(instance: WebAssemblyInstance, given: number | undefined): number {
+  const exported = instance.exports.__heap_base;
+  if (!(exported instanceof WebAssembly.Global)) {
+    if (given !== undefined) return given;
+    throw new TypeError(
+      "the program does not export __heap_base: link it with --export=__heap_base, or give a heapBase past its data",
+    );
+  }
+  const programEnd = alignUp(exported.value as number, ALIGNMENT);
+  if (given === undefined) return programEnd;
+  if (given < programEnd) {
+    throw new RangeError(
+      `heapBase ${given} lies inside the program's data and stack, which end at its __heap_base ${exported.value}`,
+    );
+  }
+  return given;
+}
