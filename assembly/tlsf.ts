@@ -40,6 +40,7 @@ import {
   TAIL_OFFSET,
   TLSF_CONTROL_SIZE,
   TLSF_MAGIC,
+  VICTIM_OFFSET,
 } from "./generated/tlsf";
 import { ensureMemory } from "./shared/growth";
 import { ALIGNMENT, isAlignment, MAX_ALLOCATION } from "./shared/size";
@@ -65,30 +66,79 @@ export function attach(base: u32): void {
   heapBase = base;
 }
 
-/** A block of `size` bytes, by good fit (see src/allocator/tlsf.ts), or the block that growing the memory makes. */
+/** A block of `size` bytes, taken as the format says (src/allocator/tlsf.ts), or 0 when the memory cannot grow. */
 export function malloc(size: u32): u32 {
   if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
-  const blockSize = blockSizeOf(size);
-  const block = take(goodFit(blockSize), blockSize);
-  if (!block) return 0;
-  occupy(block, load<u32>(block) - FREE, blockSize, 0);
-  return block + BLOCK_OVERHEAD;
+  const block = allocateBlock(blockSizeOf(size));
+  return block ? block + BLOCK_OVERHEAD : 0;
+}
+
+/**
+ * A used block of `blockSize` bytes: the head of its own class when that is large enough, else carved from the
+ * victim, else split off the smallest non-empty class above; when none will do, the memory grows and the search is
+ * made again. 0 when it cannot grow.
+ */
+function allocateBlock(blockSize: u32): u32 {
+  const list = listOf(blockSize);
+  let block = load<u32>(heapBase + (list << 2), HEADS_OFFSET);
+  if (block && load<u32>(block) - FREE >= blockSize) {
+    takeFirst(list);
+    occupy(block, load<u32>(block) - FREE, blockSize, 0);
+    return block;
+  }
+  block = load<u32>(heapBase, VICTIM_OFFSET);
+  const victimSize = load<u32>(block) - FREE;
+  if (block && victimSize >= blockSize) {
+    store<u32>(heapBase, 0, VICTIM_OFFSET);
+    carve(block, victimSize, blockSize);
+    return block;
+  }
+  const above = findList(list + 1);
+  if (above < 0) return grow(blockSize) ? allocateBlock(blockSize) : 0;
+  block = takeFirst(above);
+  carve(block, load<u32>(block) - FREE, blockSize);
+  return block;
+}
+
+/**
+ * Makes the unlisted free span of `size` bytes at `block` a used block of `wanted` bytes, offering the rest as the
+ * victim when it can stand as a block; else the block after loses its P bit.
+ */
+function carve(block: u32, size: u32, wanted: u32): void {
+  if (size - wanted >= MIN_BLOCK) {
+    store<u32>(block, wanted);
+    offerVictim(block + wanted, size - wanted);
+  } else {
+    occupy(block, size, wanted, 0);
+  }
+}
+
+/**
+ * Makes the unlisted span of `size` bytes at `block`, whose left neighbour is used, a free block: the victim, the old
+ * one going to its list; but the end of a region goes to its list, as it is carved from in order anyway, and as the
+ * victim would take requests that a hole further down could hold.
+ */
+function offerVictim(block: u32, size: u32): void {
+  if (load<u32>(block + size) & SENTINEL) {
+    addFree(block, size);
+    return;
+  }
+  const victim = load<u32>(heapBase, VICTIM_OFFSET);
+  if (victim) addFree(victim, load<u32>(victim) - FREE);
+  store<u32>(block, size | FREE);
+  store<u32>(block + size - BACK_LINK_SIZE, block);
+  store<u32>(heapBase, block, VICTIM_OFFSET);
+}
+
+/** Takes the free block at `block` out of its list, or out of its place as the victim. */
+function detach(block: u32): void {
+  if (block === load<u32>(heapBase, VICTIM_OFFSET)) store<u32>(heapBase, 0, VICTIM_OFFSET);
+  else unlink(block);
 }
 
 /** The block a request of `size` bytes gets: its size and header, rounded up to a multiple of 8, at least 16. */
 function blockSizeOf(size: u32): u32 {
   return max((size + BLOCK_OVERHEAD + ALIGNMENT - 1) & ~(ALIGNMENT - 1), MIN_BLOCK);
-}
-
-/**
- * The list to take a block of `blockSize` bytes from, or -1 if none: its own class when the first block there holds
- * them, else the smallest non-empty class above, whose blocks all do.
- */
-function goodFit(blockSize: u32): i32 {
-  const list = listOf(blockSize);
-  const head = load<u32>(heapBase + (list << 2), HEADS_OFFSET);
-  if (head && load<u32>(head) - FREE >= blockSize) return list;
-  return findList(list + 1);
 }
 
 export function calloc(count: u32, size: u32): u32 {
@@ -105,27 +155,24 @@ export function aligned_alloc(align: u32, size: u32): u32 {
 }
 
 /**
- * A block whose pointer is a multiple of `align`, from a class with room for the largest gap before an aligned pointer.
- * The gap becomes a free block of its own, and what the block does not need after it is freed.
+ * A block whose pointer is a multiple of `align`: a block with room for the largest gap before an aligned pointer,
+ * align + 8, whose gap before the aligned block is freed, and what it does not need after it freed by resizing it in
+ * place.
  */
 function allocateAligned(size: u32, align: u32): u32 {
   if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
   if (!isAlignment(align)) return trap.refuse(trap.INVALID_ALIGNMENT);
   if (align <= ALIGNMENT) return malloc(size);
-  const blockSize = blockSizeOf(size);
-  // Every block of this class has room for the largest gap, align + 8.
-  const searchSize = roundUpToClass(blockSize + align + ALIGNMENT);
-  let block = take(findList(listOf(searchSize)), searchSize);
+  let block = allocateBlock(blockSizeOf(size) + align + ALIGNMENT);
   if (!block) return 0;
-  let freeSize = load<u32>(block) - FREE;
   const gap = alignmentGap(block, align);
   if (gap) {
+    const total = load<u32>(block);
     addFree(block, gap);
     block += gap;
-    freeSize -= gap;
+    store<u32>(block, (total - gap) | PREV_FREE);
   }
-  occupy(block, freeSize, blockSize, select(PREV_FREE, 0, gap));
-  return block + BLOCK_OVERHEAD;
+  return realloc(block + BLOCK_OVERHEAD, size);
 }
 
 /**
@@ -167,7 +214,7 @@ export function realloc(ptr: u32, size: u32): u32 {
   const nextSize = select(nextHeader - FREE, 0, nextHeader & FREE);
   const wanted = blockSizeOf(size);
   if (blockSize + nextSize >= wanted) {
-    if (nextSize) unlink(next);
+    if (nextSize) detach(next);
     else store<u32>(next, nextHeader | PREV_FREE);
     occupy(block, blockSize + nextSize, wanted, load<u32>(block) & PREV_FREE);
     return ptr;
@@ -224,16 +271,6 @@ export function reset_memory(): void {
 }
 
 /**
- * Rounds a block size up to the lower bound of the class at or above it, so that every block of that class holds it:
- * with `last` the size less one, the class's step less one ORed into `last`, plus one. The step is that of `last`'s
- * class, which differs only when rounding reaches a power of two, and then both steps divide the bound.
- */
-function roundUpToClass(size: u32): u32 {
-  const last = size - 1;
-  return (last | ((1 << (31 - SL_BITS - clz(last | LINEAR_LIMIT))) - 1)) + 1;
-}
-
-/**
  * The list of free blocks of `size` bytes: 16 f + s. Sizes from 2 GiB up come out above the last list, and go to it.
  * The flag bits make no difference, so a free block's header names its list too.
  */
@@ -260,16 +297,8 @@ function findList(list: u32): i32 {
   return (level << SL_BITS) + ctz(slMap);
 }
 
-/**
- * Takes the first block off `list` and returns it; for a list of -1, the free block of `blockSize` bytes at least that
- * growing the memory makes, or 0 when it cannot grow.
- */
-function take(list: i32, blockSize: u32): u32 {
-  if (list < 0) {
-    const grown = grow(blockSize);
-    if (grown) unlink(grown);
-    return grown;
-  }
+/** Takes the first block off the non-empty list `list` and returns it. */
+function takeFirst(list: u32): u32 {
   const block = load<u32>(heapBase + (list << 2), HEADS_OFFSET);
   const next = load<u32>(block, NEXT_OFFSET);
   if (next) store<u32>(next, 0, PREV_OFFSET);
@@ -319,26 +348,37 @@ export function free(ptr: u32): void {
   if (ptr) release(ptr - BLOCK_OVERHEAD, usedBlockSize(ptr));
 }
 
-/** Frees the used block at `block`, of `size` bytes, merging it with its free neighbours. */
+/**
+ * Frees the used block at `block`, of `size` bytes, merging it with its free neighbours; the merged block is the victim
+ * if one of them was, unless it ends a region, and goes to its list otherwise.
+ */
 function release(block: u32, size: u32): void {
   const header = load<u32>(block);
   const next = block + size;
   const nextHeader = load<u32>(next);
+  const victim = load<u32>(heapBase, VICTIM_OFFSET);
   if (nextHeader & FREE) {
-    unlink(next);
+    if (next !== victim) unlink(next);
     size += nextHeader - FREE;
   } else {
     store<u32>(next, nextHeader | PREV_FREE);
   }
+  let merged = (next === victim) & <bool>(nextHeader & FREE);
   if (header & PREV_FREE) {
     // The F bit stays in the merged block's old header, so that a second free of it is still caught.
     store<u32>(block, header | FREE);
     const left = load<u32>(block - BACK_LINK_SIZE);
     size += load<u32>(left) - FREE;
-    unlink(left);
+    if (left === victim) merged = true;
+    else unlink(left);
     block = left;
   }
-  addFree(block, size);
+  if (merged) {
+    store<u32>(heapBase, 0, VICTIM_OFFSET);
+    offerVictim(block, size);
+  } else {
+    addFree(block, size);
+  }
 }
 
 /**
@@ -397,7 +437,7 @@ function grow(blockSize: u32): u32 {
   // As much as the TypeScript build asks for: room for the block and a sentinel, from the free last block or from a
   // new region's first block, which is 8 bytes past the old sentinel.
   if (!ensureMemory(block, blockSize + select(3 * BLOCK_OVERHEAD, BLOCK_OVERHEAD, block === tail))) return 0;
-  if (block < tail) unlink(block);
+  if (block < tail) detach(block);
   // The old sentinel, of size 0, now leads to the new region.
   if (block > tail) store<u32>(tail, load<u32>(tail) + block - tail);
   endHeapAt(block);

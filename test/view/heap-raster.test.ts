@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tlsf } from "../../src/allocator/tlsf.js";
+import { TLSF_CONTROL_SIZE, tlsf } from "../../src/allocator/tlsf.js";
 import { mapMemory } from "../../src/map/memory-map.js";
 import { COLORS, rgb } from "../../src/map/palette.js";
 import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
@@ -29,7 +29,7 @@ describe("rasterize", () => {
     expect(pixel(ptr + 30_000)).toEqual([...rgb(COLORS.free), 255]);
     expect(pixel(PAGE_SIZE - 1)).toEqual([...rgb(COLORS.sentinel), 255]);
     // A pixel shared by the control structure and the first block is a mix of the two.
-    const shared = pixel(1716 + 8 - (1716 % bytesPerPixel));
+    const shared = pixel(8 + TLSF_CONTROL_SIZE);
     expect(shared).not.toEqual([...rgb(COLORS.state), 255]);
     expect(shared).not.toEqual([...rgb(COLORS.used), 255]);
   });
