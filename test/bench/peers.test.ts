@@ -53,6 +53,8 @@ describe("the peers", () => {
         "buddy",
         "buddy-wasm",
         "as-tlsf",
+        "dlmalloc",
+        "emmalloc",
         "thi.ng",
         "uint8array",
       ]),

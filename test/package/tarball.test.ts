@@ -135,7 +135,11 @@ describe("the package installed in a project of its own", () => {
     expect(stdout).toContain("(default: all): arena, arena-wasm, tlsf, tlsf-wasm, buddy, buddy-wasm, uint8array\n");
     expect(stdout.replaceAll("\n", " ")).toContain(
       "Not available here: as-tlsf needs build/wasm/assemblyscript-tlsf.wasm, which `npm run build` makes in a " +
-        "clone of linmem's repository; thi.ng needs @thi.ng/malloc, which `npm install @thi.ng/malloc` installs.",
+        "clone of linmem's repository; dlmalloc needs build/wasm/dlmalloc.wasm, which `npm run build` makes in a " +
+        "clone of linmem's repository where emcc is installed (`apt-get install -y emscripten`); emmalloc needs " +
+        "build/wasm/emmalloc.wasm, which `npm run build` makes in a clone of linmem's repository where emcc is " +
+        "installed (`apt-get install -y emscripten`); thi.ng needs @thi.ng/malloc, which `npm install @thi.ng/malloc` " +
+        "installs.",
     );
   });
 
