@@ -40,6 +40,7 @@ import {
   TAIL_OFFSET,
   TLSF_CONTROL_SIZE,
   TLSF_MAGIC,
+  VICTIM_OFFSET,
 } from "./generated/tlsf";
 import { ensureMemory } from "./shared/growth";
 import { ALIGNMENT, isAlignment, MAX_ALLOCATION } from "./shared/size";
@@ -65,18 +66,79 @@ export function attach(base: u32): void {
   heapBase = base;
 }
 
-/** The first block of the smallest class that holds the request, or the block that growing the memory makes. */
+/** A block of `size` bytes, taken as the format says (src/allocator/tlsf.ts), or 0 when the memory cannot grow. */
 export function malloc(size: u32): u32 {
   if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
-  // One less than the size with its header: the block size and the list to search from both follow from its class.
-  const last = size + BLOCK_OVERHEAD - 1;
-  const blockSize = blockSizeAbove(last);
-  let block = findBlock(listAbove(last));
-  if (!block) block = grow(blockSize);
-  if (!block) return 0;
-  unlink(block);
-  occupy(block, load<u32>(block) - FREE, blockSize, 0);
-  return block + BLOCK_OVERHEAD;
+  const block = allocateBlock(blockSizeOf(size));
+  return block ? block + BLOCK_OVERHEAD : 0;
+}
+
+/**
+ * A used block of `blockSize` bytes: the head of its own class when that is large enough, else carved from the
+ * victim, else split off the smallest non-empty class above; when none will do, the memory grows and the search is
+ * made again. 0 when it cannot grow.
+ */
+function allocateBlock(blockSize: u32): u32 {
+  const list = listOf(blockSize);
+  let block = load<u32>(heapBase + (list << 2), HEADS_OFFSET);
+  if (block && load<u32>(block) - FREE >= blockSize) {
+    takeFirst(list);
+    occupy(block, load<u32>(block) - FREE, blockSize, 0);
+    return block;
+  }
+  block = load<u32>(heapBase, VICTIM_OFFSET);
+  const victimSize = load<u32>(block) - FREE;
+  if (block && victimSize >= blockSize) {
+    store<u32>(heapBase, 0, VICTIM_OFFSET);
+    carve(block, victimSize, blockSize);
+    return block;
+  }
+  const above = findList(list + 1);
+  if (above < 0) return grow(blockSize) ? allocateBlock(blockSize) : 0;
+  block = takeFirst(above);
+  carve(block, load<u32>(block) - FREE, blockSize);
+  return block;
+}
+
+/**
+ * Makes the unlisted free span of `size` bytes at `block` a used block of `wanted` bytes, offering the rest as the
+ * victim when it can stand as a block; else the block after loses its P bit.
+ */
+function carve(block: u32, size: u32, wanted: u32): void {
+  if (size - wanted >= MIN_BLOCK) {
+    store<u32>(block, wanted);
+    offerVictim(block + wanted, size - wanted);
+  } else {
+    occupy(block, size, wanted, 0);
+  }
+}
+
+/**
+ * Makes the unlisted span of `size` bytes at `block`, whose left neighbour is used, a free block: the victim, the old
+ * one going to its list; but the end of a region goes to its list, as it is carved from in order anyway, and as the
+ * victim would take requests that a hole further down could hold.
+ */
+function offerVictim(block: u32, size: u32): void {
+  if (load<u32>(block + size) & SENTINEL) {
+    addFree(block, size);
+    return;
+  }
+  const victim = load<u32>(heapBase, VICTIM_OFFSET);
+  if (victim) addFree(victim, load<u32>(victim) - FREE);
+  store<u32>(block, size | FREE);
+  store<u32>(block + size - BACK_LINK_SIZE, block);
+  store<u32>(heapBase, block, VICTIM_OFFSET);
+}
+
+/** Takes the free block at `block` out of its list, or out of its place as the victim. */
+function detach(block: u32): void {
+  if (block === load<u32>(heapBase, VICTIM_OFFSET)) store<u32>(heapBase, 0, VICTIM_OFFSET);
+  else unlink(block);
+}
+
+/** The block a request of `size` bytes gets: its size and header, rounded up to a multiple of 8, at least 16. */
+function blockSizeOf(size: u32): u32 {
+  return max((size + BLOCK_OVERHEAD + ALIGNMENT - 1) & ~(ALIGNMENT - 1), MIN_BLOCK);
 }
 
 export function calloc(count: u32, size: u32): u32 {
@@ -93,29 +155,24 @@ export function aligned_alloc(align: u32, size: u32): u32 {
 }
 
 /**
- * A block whose pointer is a multiple of `align`, from a class with room for the largest gap before an aligned pointer.
- * The gap becomes a free block of its own, and what the block does not need after it is freed.
+ * A block whose pointer is a multiple of `align`: a block with room for the largest gap before an aligned pointer,
+ * align + 8, whose gap before the aligned block is freed, and what it does not need after it freed by resizing it in
+ * place.
  */
 function allocateAligned(size: u32, align: u32): u32 {
   if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
   if (!isAlignment(align)) return trap.refuse(trap.INVALID_ALIGNMENT);
   if (align <= ALIGNMENT) return malloc(size);
-  const blockSize = blockSizeAbove(size + BLOCK_OVERHEAD - 1);
-  // Every block of this class has room for the largest gap, align + 8.
-  const searchSize = blockSizeAbove(blockSize + align + ALIGNMENT - BLOCK_OVERHEAD - 1);
-  let block = findBlock(listAbove(searchSize - 1));
-  if (!block) block = grow(searchSize);
+  let block = allocateBlock(blockSizeOf(size) + align + ALIGNMENT);
   if (!block) return 0;
-  unlink(block);
-  let freeSize = load<u32>(block) - FREE;
   const gap = alignmentGap(block, align);
   if (gap) {
+    const total = load<u32>(block);
     addFree(block, gap);
     block += gap;
-    freeSize -= gap;
+    store<u32>(block, (total - gap) | PREV_FREE);
   }
-  occupy(block, freeSize, blockSize, select(PREV_FREE, 0, gap));
-  return block + BLOCK_OVERHEAD;
+  return realloc(block + BLOCK_OVERHEAD, size);
 }
 
 /**
@@ -155,9 +212,9 @@ export function realloc(ptr: u32, size: u32): u32 {
   const next = block + blockSize;
   const nextHeader = load<u32>(next);
   const nextSize = select(nextHeader - FREE, 0, nextHeader & FREE);
-  const wanted = blockSizeAbove(size + BLOCK_OVERHEAD - 1);
+  const wanted = blockSizeOf(size);
   if (blockSize + nextSize >= wanted) {
-    if (nextSize) unlink(next);
+    if (nextSize) detach(next);
     else store<u32>(next, nextHeader | PREV_FREE);
     occupy(block, blockSize + nextSize, wanted, load<u32>(block) & PREV_FREE);
     return ptr;
@@ -214,27 +271,6 @@ export function reset_memory(): void {
 }
 
 /**
- * The block size a request gets, given `last`, one less than its size with its header: rounded up to 8, then to the
- * lower bound of the class at or above it, so that every block of that class holds it, and to the smallest block.
- * `last` ORed with the class's step less one is one less than that bound; the step is that of `last`, which differs
- * only when rounding reaches a power of two, and then both steps divide the bound.
- */
-function blockSizeAbove(last: u32): u32 {
-  return max((last | ((1 << (31 - SL_BITS - clz(last | LINEAR_LIMIT))) - 1)) + 1, MIN_BLOCK);
-}
-
-/**
- * The list to search from for the block size that blockSizeAbove gives, worked out here rather than by listOf, which
- * keeps one caller (see setHead). That size is the lower bound of the class after that of `last`, so its list is the
- * next one; where it is raised to the smallest block, the search starts at list 1 rather than 2 and finds the same, as
- * no block is small enough for list 1. Requests up to 1 GiB need no limit at the last list.
- */
-function listAbove(last: u32): u32 {
-  const shift = 31 - SL_BITS - clz(last | LINEAR_LIMIT);
-  return ((shift + SL_BITS - LINEAR_BITS) << SL_BITS) + (last >>> shift) + 1;
-}
-
-/**
  * The list of free blocks of `size` bytes: 16 f + s. Sizes from 2 GiB up come out above the last list, and go to it.
  * The flag bits make no difference, so a free block's header names its list too.
  */
@@ -246,24 +282,33 @@ function listOf(size: u32): u32 {
 }
 
 /**
- * The first block of the smallest non-empty list from `list` up, whose blocks all hold the block sizes of `list`, or 0:
- * a list of the same first level, or else the first list of the next non-empty first level.
+ * The smallest non-empty list from `list` up, whose blocks all hold the block sizes of `list`, or -1: a list of the
+ * same first level, or else the first list of the next non-empty first level.
  */
-function findBlock(list: u32): u32 {
+function findList(list: u32): i32 {
   let level = list >> SL_BITS;
   let slMap = load<u32>(heapBase + (level << 2), SL_MAPS_OFFSET) & ((<u32>-1) << (list & SL_MASK));
   if (!slMap) {
     const levelsAbove = load<u32>(heapBase, FL_MAP_OFFSET) & (-2 << level);
-    if (!levelsAbove) return 0;
+    if (!levelsAbove) return -1;
     level = ctz(levelsAbove);
     slMap = load<u32>(heapBase + (level << 2), SL_MAPS_OFFSET);
   }
-  return load<u32>(heapBase + (((level << SL_BITS) + ctz(slMap)) << 2), HEADS_OFFSET);
+  return (level << SL_BITS) + ctz(slMap);
+}
+
+/** Takes the first block off the non-empty list `list` and returns it. */
+function takeFirst(list: u32): u32 {
+  const block = load<u32>(heapBase + (list << 2), HEADS_OFFSET);
+  const next = load<u32>(block, NEXT_OFFSET);
+  if (next) store<u32>(next, 0, PREV_OFFSET);
+  setHead(list, next);
+  return block;
 }
 
 /** Writes a free block of `size` bytes at `block`, whose left neighbour is used, and puts it at the head of its list. */
 function addFree(block: u32, size: u32): void {
-  const head = setHead(size, block);
+  const head = setHead(listOf(size), block);
   store<u32>(block, size | FREE);
   // The links: the old head next, and no previous block.
   store<u64>(block, <u64>head, NEXT_OFFSET);
@@ -277,21 +322,15 @@ function unlink(block: u32): void {
   const previous = load<u32>(block, PREV_OFFSET);
   if (next) store<u32>(next, previous, PREV_OFFSET);
   if (previous) store<u32>(previous, next, NEXT_OFFSET);
-  else setHead(load<u32>(block), next);
+  else setHead(listOf(load<u32>(block)), next);
 }
 
 /**
- * Makes `head` the first block of the list of `size` bytes, or leaves the list empty if it is 0, and returns the block
- * that was first. The list's bit flips when the list was empty or is now, and its first level's bit is set, then
- * cleared again if all the level's lists are empty: a bit flipped by 0, or set when it already was, costs less than a
- * branch.
- *
- * Adding a free block and unlinking the first of a list both come here, so that listOf has this one caller, which -Oz
- * inlines however large it is, where a call costs more than listOf's work; and this function stays small enough for
- * -O3 to inline it in turn.
+ * Makes `head` the first block of `list`, or leaves the list empty if it is 0, and returns the block that was first.
+ * The list's bit flips when the list was empty or is now, and its first level's bit is set, then cleared again if all
+ * the level's lists are empty: a bit flipped by 0, or set when it already was, costs less than a branch.
  */
-function setHead(size: u32, head: u32): u32 {
-  const list = listOf(size);
+function setHead(list: u32, head: u32): u32 {
   const headAt = heapBase + (list << 2);
   const first = load<u32>(headAt, HEADS_OFFSET);
   store<u32>(headAt, head, HEADS_OFFSET);
@@ -309,26 +348,37 @@ export function free(ptr: u32): void {
   if (ptr) release(ptr - BLOCK_OVERHEAD, usedBlockSize(ptr));
 }
 
-/** Frees the used block at `block`, of `size` bytes, merging it with its free neighbours. */
+/**
+ * Frees the used block at `block`, of `size` bytes, merging it with its free neighbours; the merged block is the victim
+ * if one of them was, unless it ends a region, and goes to its list otherwise.
+ */
 function release(block: u32, size: u32): void {
   const header = load<u32>(block);
   const next = block + size;
   const nextHeader = load<u32>(next);
+  const victim = load<u32>(heapBase, VICTIM_OFFSET);
   if (nextHeader & FREE) {
-    unlink(next);
+    if (next !== victim) unlink(next);
     size += nextHeader - FREE;
   } else {
     store<u32>(next, nextHeader | PREV_FREE);
   }
+  let merged = (next === victim) & <bool>(nextHeader & FREE);
   if (header & PREV_FREE) {
     // The F bit stays in the merged block's old header, so that a second free of it is still caught.
     store<u32>(block, header | FREE);
     const left = load<u32>(block - BACK_LINK_SIZE);
     size += load<u32>(left) - FREE;
-    unlink(left);
+    if (left === victim) merged = true;
+    else unlink(left);
     block = left;
   }
-  addFree(block, size);
+  if (merged) {
+    store<u32>(heapBase, 0, VICTIM_OFFSET);
+    offerVictim(block, size);
+  } else {
+    addFree(block, size);
+  }
 }
 
 /**
@@ -385,7 +435,7 @@ function grow(blockSize: u32): u32 {
   // As much as the TypeScript build asks for: room for the block and a sentinel, from the free last block or from a
   // new region's first block, which is 8 bytes past the old sentinel.
   if (!ensureMemory(block, blockSize + select(3 * BLOCK_OVERHEAD, BLOCK_OVERHEAD, block === tail))) return 0;
-  if (block < tail) unlink(block);
+  if (block < tail) detach(block);
   // The old sentinel, of size 0, now leads to the new region.
   if (block > tail) store<u32>(tail, load<u32>(tail) + block - tail);
   endHeapAt(block);

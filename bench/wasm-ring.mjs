@@ -1,43 +1,43 @@
-// The TLSF's speed on the ring workload (1,024 live blocks, 8..512 bytes, seed 1), two ways:
+// The ring workload of `linmem bench` (1,024 live blocks, 8..512 bytes, seed 1) run inside WebAssembly: the loop of
+// bench/wasm-ring/ring.ts compiled together with linmem's TLSF module and, alike, with AssemblyScript's runtime TLSF,
+// once with -O3 and once with -Oz, the way the modules ship; and the loop alone, for what it costs itself. What the
+// same allocators cost called from JavaScript, `linmem bench` measures (tlsf, tlsf-wasm, as-tlsf).
 //
-// - inside WebAssembly: the loop of bench/wasm-ring/ring.ts compiled with linmem's TLSF module and, alike, with
-//   AssemblyScript's runtime TLSF, once with -O3 and once with -Oz; and the loop alone, for what it costs itself;
-// - from JavaScript: the loop of src/bench/ring.ts calling the TypeScript TLSF, the TLSF module through the
-//   `Allocator` that loadAllocator returns and through its bare exports, and AssemblyScript's TLSF's exports.
+// The runs follow the benchmark's rules (src/bench/runner.ts): an untimed warm-up run each, then the timed runs
+// interleaved, a full garbage collection before each, every run on a fresh instance; the figures are the benchmark's
+// own spread (src/bench/statistics.ts): nanoseconds per step, the median with the fastest and the slowest run.
 //
-// Contenders take turns within each round, in an order that rotates from round to round, and every run has a fresh
-// heap. Figures are nanoseconds per step: the median over the rounds, then the fastest and slowest run.
-//
-//     npm run build && node bench/wasm-ring.mjs [--steps 2000000] [--rounds 7]
+//     npm run build && node bench/wasm-ring.mjs [--steps 2000000] [--runs 7]
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { freshCopy } from "../dist/bench/fresh-copy.js";
+import { collectGarbage } from "../dist/bench/garbage-collection.js";
 import { seededRandom } from "../dist/bench/random.js";
-import { LinearMemory, loadAllocator, tlsf } from "../dist/index.js";
+import { RING_DEFAULTS } from "../dist/bench/ring.js";
+import { spread } from "../dist/bench/statistics.js";
+import { formatNanoseconds } from "../dist/bench/units.js";
+import { tlsf } from "../dist/index.js";
 
-const LIVE_BLOCKS = 1024;
-const MIN_SIZE = 8;
-const MAX_SIZE = 512;
-const SEED = 1;
+/** The ring compiled into the modules: `linmem bench`'s default ring, which bench/wasm-ring/ring.ts hard-codes. */
+const { liveBlocks, minSize, maxSize, seed } = RING_DEFAULTS;
 
 const { values } = parseArgs({
-  options: { steps: { type: "string", default: "2000000" }, rounds: { type: "string", default: "7" } },
+  options: { steps: { type: "string", default: "2000000" }, runs: { type: "string", default: "7" } },
 });
 const steps = Number(values.steps);
-const rounds = Number(values.rounds);
-if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(rounds) || rounds < 1) {
-  throw new RangeError("--steps and --rounds take whole numbers from 1");
+const runs = Number(values.runs);
+if (!Number.isInteger(steps) || steps < 1 || steps > 0xffff_ffff || !Number.isInteger(runs) || runs < 1) {
+  throw new RangeError("--steps takes a whole number from 1 to 2^32 - 1, --runs a whole number from 1");
 }
 
-// The sizes of every block, as src/bench/ring.ts draws them, and the sums the WebAssembly loops must report.
-const sizes = new Uint32Array(LIVE_BLOCKS + steps);
-const random = seededRandom(SEED);
-for (let block = 0; block < sizes.length; block++) {
-  sizes[block] = MIN_SIZE + Math.floor(random() * (MAX_SIZE - MIN_SIZE + 1));
+// The sizes of every block, as src/bench/ring.ts draws them: the sums the modules report must be theirs.
+const random = seededRandom(seed);
+let fillSum = 0;
+let runSum = 0;
+for (let block = 0; block < liveBlocks + steps; block++) {
+  const size = minSize + Math.floor(random() * (maxSize - minSize + 1));
+  if (block < liveBlocks) fillSum = (fillSum + size) >>> 0;
+  else runSum = (runSum + size) >>> 0;
 }
-const sumOf = (from, to) => sizes.subarray(from, to).reduce((sum, size) => (sum + size) >>> 0, 0);
-const fillSum = sumOf(0, LIVE_BLOCKS);
-const runSum = sumOf(LIVE_BLOCKS, LIVE_BLOCKS + steps);
 
 async function wasmModule(name) {
   const file = new URL(`../build/wasm/${name}.wasm`, import.meta.url);
@@ -49,115 +49,49 @@ async function wasmModule(name) {
 }
 
 /**
- * A contender inside WebAssembly: a fresh instance fills its ring, then runs the steps, timed. The sums say the
- * loop drew the sizes the JavaScript loop draws; linmem's heap must also pass the TypeScript twin's check.
+ * One build of the ring: each run is a fresh instance that fills its ring, untimed, then runs the steps, timed. The
+ * sums say the module drew the sizes `linmem bench` draws; linmem's heap must also pass its TypeScript twin's check.
  */
-async function inWasm(label, name, check) {
+async function ringBuild(label, name, checkHeap) {
   const module = await wasmModule(name);
-  let checked = false;
   return {
     label,
+    /** Nanoseconds per step of one run. */
     run() {
       const { exports } = new WebAssembly.Instance(module, {});
       if (exports.fill() >>> 0 !== fillSum) throw new Error(`${name}: the ring's first sizes differ`);
-      const start = performance.now();
+      collectGarbage();
+      const start = process.hrtime.bigint();
       const sum = exports.run(steps) >>> 0;
-      const time = performance.now() - start;
+      const nanoseconds = Number(process.hrtime.bigint() - start);
       if (sum !== runSum) throw new Error(`${name}: the sizes differ from src/bench/ring.ts's`);
-      if (check && !checked) {
-        tlsf.attach(exports.memory, exports.heapBase()).check();
-        checked = true;
-      }
-      return time;
+      if (checkHeap) tlsf.attach(exports.memory, exports.heapBase()).check();
+      return nanoseconds / steps;
     },
   };
 }
-
-/** The timed loop of src/bench/ring.ts; each contender gets a copy of its own (see src/bench/fresh-copy.ts). */
-function ringLoop(heap, ring, sizes, steps) {
-  const liveBlocks = ring.length;
-  let slot = 0;
-  for (let step = 0; step < steps; step++) {
-    heap.free(ring[slot]);
-    ring[slot] = heap.allocate(sizes[liveBlocks + step]);
-    if (++slot === liveBlocks) slot = 0;
-  }
-}
-
-/** A contender called from JavaScript: `makeHeap` gives a fresh heap with `allocate` and `free`. */
-function fromJs(label, makeHeap) {
-  const loop = freshCopy(ringLoop);
-  return {
-    label,
-    async run() {
-      const heap = await makeHeap();
-      const ring = new Uint32Array(LIVE_BLOCKS);
-      for (let slot = 0; slot < LIVE_BLOCKS; slot++) ring[slot] = heap.allocate(sizes[slot]);
-      const start = performance.now();
-      loop(heap, ring, sizes, steps);
-      return performance.now() - start;
-    },
-  };
-}
-
-const asTlsfPeer = await wasmModule("assemblyscript-tlsf");
-
-const sections = [];
-for (const optimisation of ["O3", "Oz"]) {
-  sections.push({
-    title: `Inside WebAssembly, the loop and the allocator compiled together with asc -${optimisation}`,
-    ratio: ["linmem TLSF", "AssemblyScript TLSF"],
-    contenders: [
-      await inWasm("linmem TLSF", `ring-linmem-tlsf-${optimisation}`, true),
-      await inWasm("AssemblyScript TLSF", `ring-assemblyscript-tlsf-${optimisation}`, false),
-      await inWasm("the loop alone", `ring-loop-only-${optimisation}`, false),
-    ],
-  });
-}
-sections.push({
-  title: "From JavaScript, the loop of src/bench/ring.ts",
-  ratio: ["linmem TLSF module, as an Allocator", "linmem TLSF, TypeScript"],
-  contenders: [
-    fromJs("linmem TLSF, TypeScript", () => tlsf(LinearMemory.create())),
-    fromJs("linmem TLSF module, as an Allocator", () => loadAllocator("tlsf", LinearMemory.create())),
-    fromJs("linmem TLSF module, bare exports", async () => {
-      const { exports } = await loadAllocator("tlsf", LinearMemory.create());
-      return { allocate: exports.allocate_memory, free: exports.free_memory };
-    }),
-    fromJs("AssemblyScript TLSF, bare exports", () => {
-      const memory = new WebAssembly.Memory({ initial: 1 });
-      const { exports } = new WebAssembly.Instance(asTlsfPeer, { env: { memory } });
-      return { allocate: exports.malloc, free: exports.free };
-    }),
-  ],
-});
-
-const nanosPerStep = (ms) => (ms * 1e6) / steps;
-const format = (ms) => nanosPerStep(ms).toFixed(1).padStart(6);
 
 console.log(
-  `Ring: ${LIVE_BLOCKS.toLocaleString("en-US")} live blocks of ${MIN_SIZE}..${MAX_SIZE} bytes, ` +
-    `${steps.toLocaleString("en-US")} steps, seed ${SEED}; ${rounds} interleaved rounds; ns per step, ` +
+  `Ring inside WebAssembly: ${liveBlocks.toLocaleString("en-US")} live blocks of ${minSize}..${maxSize} bytes, ` +
+    `${steps.toLocaleString("en-US")} steps, seed ${seed}; ${runs} timed runs each, interleaved; ns per step, ` +
     "median (fastest, slowest)",
 );
-for (const section of sections) {
-  const times = new Map(section.contenders.map((contender) => [contender.label, []]));
-  for (let round = 0; round < rounds; round++) {
-    const count = section.contenders.length;
-    for (let turn = 0; turn < count; turn++) {
-      const contender = section.contenders[(round + turn) % count];
-      times.get(contender.label).push(await contender.run());
-    }
+for (const optimisation of ["O3", "Oz"]) {
+  const builds = [
+    await ringBuild("linmem TLSF", `ring-linmem-tlsf-${optimisation}`, true),
+    await ringBuild("AssemblyScript TLSF", `ring-assemblyscript-tlsf-${optimisation}`, false),
+    await ringBuild("the loop alone", `ring-loop-only-${optimisation}`, false),
+  ];
+  for (const build of builds) build.run();
+  const times = builds.map(() => []);
+  for (let round = 0; round < runs; round++) {
+    for (const [index, build] of builds.entries()) times[index].push(build.run());
   }
-  const medians = new Map();
-  console.log(`\n${section.title}`);
-  for (const [label, runs] of times) {
-    runs.sort((a, b) => a - b);
-    const median = runs[Math.floor(runs.length / 2)];
-    medians.set(label, median);
-    console.log(`  ${label.padEnd(40)} ${format(median)}  (${format(runs[0])}, ${format(runs.at(-1))})`);
-  }
-  const [subject, reference] = section.ratio;
-  const ratio = medians.get(subject) / medians.get(reference);
-  console.log(`  ${subject} takes ${ratio.toFixed(2)} times as long as ${reference}`);
+  const spreads = times.map(spread);
+  const format = ({ median, min, max }) =>
+    `${formatNanoseconds(median)} (${formatNanoseconds(min)}, ${formatNanoseconds(max)})`;
+  console.log(`\nThe loop and the allocator compiled together with asc -${optimisation}`);
+  for (const [index, build] of builds.entries()) console.log(`  ${build.label.padEnd(20)} ${format(spreads[index])}`);
+  const ratio = spreads[0].median / spreads[1].median;
+  console.log(`  linmem TLSF takes ${ratio.toFixed(2)} times as long as AssemblyScript TLSF`);
 }

@@ -78,10 +78,14 @@ export const TARGETS = [
   ...SHARED_ALLOCATOR_TARGETS,
   // The lock on its own, for the tests of its protocol.
   { source: "test/wasm/fixtures/lock-probe.ts", output: "build/wasm/lock-probe.wasm", flags: SHARED_ALLOCATOR_FLAGS },
-  { source: "bench/peers/assemblyscript-tlsf.ts", output: "build/wasm/assemblyscript-tlsf.wasm", flags: PEER_FLAGS },
+  {
+    source: "bench/peers/assemblyscript-tlsf-exports.ts",
+    output: "build/wasm/assemblyscript-tlsf.wasm",
+    flags: PEER_FLAGS,
+  },
   ...Object.entries(RING_OPTIMISATIONS).flatMap(([optimisation, optimise]) =>
     Object.entries(RING_ENTRIES).map(([entry, runtime]) => ({
-      source: `bench/wasm-ring/${entry}.ts`,
+      source: `bench/wasm-ring/ring-${entry}.ts`,
       output: `build/wasm/ring-${entry}-${optimisation}.wasm`,
       flags: [...optimise, "--noAssert", "--runtime", runtime, "--use", "abort="],
     })),

@@ -3,11 +3,11 @@
 
 export const ARENA_MAGIC: u32 = 0x324e5241;
 
-/** Where each part of the state lives, in bytes from heapBase. */
-export const TOP_OFFSET: u32 = 8;
-
 /** Bytes of state before the first block's header. */
 export const ARENA_STATE_SIZE: u32 = 12;
+
+/** Where each part of the state lives, in bytes from heapBase. */
+export const TOP_OFFSET: u32 = 8;
 
 /** The bytes a block spends on itself: its header, the size word before its pointer. */
 export const BLOCK_OVERHEAD: u32 = 4;

@@ -3,6 +3,9 @@
 
 export const BUDDY_MAGIC: u32 = 0x31594442;
 
+/** Bytes of state at heapBase. */
+export const BUDDY_STATE_SIZE: u32 = 128;
+
 /** The smallest block, order 0: 16 bytes, 2^MIN_BLOCK_BITS. A block of order k has 16 << k bytes. */
 export const MIN_BLOCK_BITS: u32 = 4;
 export const MIN_BLOCK_SIZE: u32 = 16;
@@ -30,9 +33,6 @@ export const ROOT_ORDER_OFFSET: u32 = 8;
 export const BITMAP_OFFSET: u32 = 12;
 export const FREE_MASK_OFFSET: u32 = 16;
 export const HEADS_OFFSET: u32 = 20;
-
-/** Bytes of state at heapBase. */
-export const BUDDY_STATE_SIZE: u32 = 128;
 
 /** A free block's list links, in bytes from its start: the next block of its order, then the previous one. */
 export const NEXT_OFFSET: u32 = 0;

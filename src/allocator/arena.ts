@@ -39,21 +39,34 @@ import { AllocationTrap, HeapCorruptionError } from "./errors.js";
 import { allocatorFactory } from "./factory.js";
 import { ensureMemory } from "./growth.js";
 import { expectHeader, HEADER_SIZE, magicNumber, writeHeader } from "./heap-header.js";
+import type { HeapExtent } from "./locked-allocator.js";
 import { ALIGNMENT, alignUp, invalidPointer, requireAlignment, requireSize } from "./size.js";
 
 export const ARENA_MAGIC = magicNumber("ARN2");
 
 /** Where each part of the state lives, in bytes from heapBase. */
-export const TOP_OFFSET = HEADER_SIZE;
+const TOP_OFFSET = HEADER_SIZE;
 /** Bytes of state before the first block's header. */
 export const ARENA_STATE_SIZE = TOP_OFFSET + 4;
 
 /** The bytes a block spends on itself: its header, the size word before its pointer. */
-export const BLOCK_OVERHEAD = 4;
+const BLOCK_OVERHEAD = 4;
 /** Header bits below the size, a multiple of 8. */
-export const FREED = 1;
-export const PADDING = 2;
-export const FLAG_BITS = 7;
+const FREED = 1;
+const PADDING = 2;
+const FLAG_BITS = 7;
+
+/**
+ * The arena format's constants, for its WebAssembly twin, which takes them from assembly/generated/. The code here reads
+ * them as module constants, which V8 folds into it, rather than as exports, which it loads from their module cells.
+ */
+export const ARENA_FORMAT = {
+  TOP_OFFSET,
+  BLOCK_OVERHEAD,
+  FREED,
+  PADDING,
+  FLAG_BITS,
+} as const;
 
 export class ArenaAllocator extends AllocatorBase implements BlockAllocator {
   readonly name = "arena";
@@ -148,7 +161,7 @@ export class ArenaAllocator extends AllocatorBase implements BlockAllocator {
     }
     if (wanted <= blockSize) return ptr;
     // Allocating first leaves the old block untouched if memory runs out.
-    const moved = this.allocate(size);
+    const moved = this.allocateToMove(ptr, size);
     this.memory.u8.copyWithin(moved, ptr, ptr + blockSize - BLOCK_OVERHEAD);
     this.memory.u32[header >>> 2] = blockSize | FREED;
     return moved;
@@ -253,10 +266,10 @@ export class ArenaAllocator extends AllocatorBase implements BlockAllocator {
 }
 
 /** The arena's blocks end at top. */
-const ARENA_FORMAT = {
+const ARENA_EXTENT: HeapExtent = {
   magic: ARENA_MAGIC,
   end: (state: Uint32Array, heapBase: number): number => state[(heapBase + TOP_OFFSET) >>> 2] as number,
 };
 
 /** `arena(memory, { heapBase })` makes a new arena; `arena.attach(memory, heapBase)` binds to an existing one. */
-export const arena = allocatorFactory(ArenaAllocator, ARENA_FORMAT);
+export const arena = allocatorFactory(ArenaAllocator, ARENA_EXTENT);

@@ -10,24 +10,11 @@
  */
 
 import type { LinearMemory } from "../memory/linear-memory.js";
-import {
-  BITMAP_BELOW_ROOT,
-  BITMAP_OFFSET,
-  BUDDY_MAGIC,
-  bitOf,
-  blockSize,
-  FREE_MASK_OFFSET,
-  HEADS_OFFSET,
-  MAX_BLOCK_ORDER,
-  MAX_ROOT_ORDER,
-  NEXT_OFFSET,
-  NODE_UNIT_BITS,
-  PREV_OFFSET,
-  ROOT_ORDER_OFFSET,
-  walkTree,
-} from "./buddy.js";
+import { BUDDY_FORMAT, BUDDY_MAGIC, bitOf, blockSize, walkTree } from "./buddy.js";
 import { HeapCorruptionError } from "./errors.js";
 import { expectHeader } from "./heap-header.js";
+
+// buddy.ts imports this file, so the format's constants are read when a check runs, not when the module loads.
 
 /** Where a buddy heap lies: what the allocator derives from its heap base. */
 export interface BuddyHeapPlace {
@@ -42,6 +29,7 @@ export interface BuddyHeapPlace {
 
 /** Throws a HeapCorruptionError naming the first broken invariant of the buddy heap at `place.heapBase`. */
 export function checkBuddyHeap(memory: LinearMemory, place: BuddyHeapPlace): void {
+  const { BITMAP_BELOW_ROOT, BITMAP_OFFSET, MAX_ROOT_ORDER, ROOT_ORDER_OFFSET } = BUDDY_FORMAT;
   const { heapBase, treeBase, start } = place;
   expectHeader(memory, heapBase, BUDDY_MAGIC);
   const memorySize = memory.byteLength;
@@ -128,6 +116,7 @@ class BitmapReader {
  * and both children clear for a used block, so what it must still check is that the nodes below each block are clear.
  */
 function checkBlocks(bits: BitmapReader, place: BuddyHeapPlace, rootOrder: number, bitmapOrder: number): number[] {
+  const { BITMAP_OFFSET } = BUDDY_FORMAT;
   const { treeBase, start } = place;
   const bitmap = bits.u32[(place.heapBase + BITMAP_OFFSET) >>> 2] as number;
   const bitmapEnd = bitmap + blockSize(bitmapOrder);
@@ -157,6 +146,7 @@ function checkBlocks(bits: BitmapReader, place: BuddyHeapPlace, rootOrder: numbe
 
 /** True when the node of `order` at `block` is a free block: its bit is 0, and its parent and its buddy are set. */
 function isFreeBlock(bits: BitmapReader, treeBase: number, block: number, order: number): boolean {
+  const { NODE_UNIT_BITS } = BUDDY_FORMAT;
   const offset = block - treeBase;
   const node = offset / 2 ** NODE_UNIT_BITS + 2 ** order - 1;
   const isRight = Math.floor(offset / blockSize(order)) % 2 === 1;
@@ -173,6 +163,7 @@ function checkFreeLists(
   rootOrder: number,
   freeBlocks: number[],
 ): void {
+  const { FREE_MASK_OFFSET, HEADS_OFFSET, MAX_BLOCK_ORDER, NEXT_OFFSET, PREV_OFFSET } = BUDDY_FORMAT;
   const { heapBase, treeBase, start } = place;
   const freeMaskAt = heapBase + FREE_MASK_OFFSET;
   const freeMask = u32[freeMaskAt >>> 2] as number;

@@ -91,37 +91,59 @@ import { AllocationTrap } from "./errors.js";
 import { allocatorFactory } from "./factory.js";
 import { ADDRESS_LIMIT, ensureMemory } from "./growth.js";
 import { expectHeader, HEADER_SIZE, magicNumber, writeHeader } from "./heap-header.js";
+import type { HeapExtent } from "./locked-allocator.js";
 import { ALIGNMENT, alignUp, invalidPointer, requireAlignment, requireSize } from "./size.js";
 
 export const BUDDY_MAGIC = magicNumber("BDY1");
 
 /** The smallest block, order 0: 16 bytes, 2^MIN_BLOCK_BITS. A block of order k has 16 << k bytes. */
-export const MIN_BLOCK_BITS = 4;
-export const MIN_BLOCK_SIZE = 1 << MIN_BLOCK_BITS;
+const MIN_BLOCK_BITS = 4;
+const MIN_BLOCK_SIZE = 1 << MIN_BLOCK_BITS;
 /** Node numbers count the tree in units of half the smallest block: the leaf at offset o is number o >>> 3. */
-export const NODE_UNIT_BITS = MIN_BLOCK_BITS - 1;
+const NODE_UNIT_BITS = MIN_BLOCK_BITS - 1;
 /** The order of the largest block: 1 GiB. */
-export const MAX_BLOCK_ORDER = 26;
+const MAX_BLOCK_ORDER = 26;
 /** The order of the largest tree: 2 GiB, room for a 1 GiB block beside the heap's state. */
-export const MAX_ROOT_ORDER = 27;
+const MAX_ROOT_ORDER = 27;
 /** The bitmap, a 64th of the tree, is a block this many orders below the root. */
-export const BITMAP_BELOW_ROOT = 6;
+const BITMAP_BELOW_ROOT = 6;
 /** The smallest tree, 1 KiB, whose bitmap is one 16-byte block. */
-export const MIN_ROOT_ORDER = BITMAP_BELOW_ROOT;
+const MIN_ROOT_ORDER = BITMAP_BELOW_ROOT;
 /** The tree's base is aligned to this, so blocks are aligned to their size up to the largest alignment asked for. */
-export const TREE_ALIGNMENT = 0x1_0000;
+const TREE_ALIGNMENT = 0x1_0000;
 
 /** Where each part of the state lives, in bytes from heapBase. */
-export const ROOT_ORDER_OFFSET = HEADER_SIZE;
-export const BITMAP_OFFSET = ROOT_ORDER_OFFSET + 4;
-export const FREE_MASK_OFFSET = BITMAP_OFFSET + 4;
-export const HEADS_OFFSET = FREE_MASK_OFFSET + 4;
+const ROOT_ORDER_OFFSET = HEADER_SIZE;
+const BITMAP_OFFSET = ROOT_ORDER_OFFSET + 4;
+const FREE_MASK_OFFSET = BITMAP_OFFSET + 4;
+const HEADS_OFFSET = FREE_MASK_OFFSET + 4;
 /** Bytes of state at heapBase. */
 export const BUDDY_STATE_SIZE = HEADS_OFFSET + 4 * (MAX_BLOCK_ORDER + 1);
 
 /** A free block's list links, in bytes from its start: the next block of its order, then the previous one. */
-export const NEXT_OFFSET = 0;
-export const PREV_OFFSET = 4;
+const NEXT_OFFSET = 0;
+const PREV_OFFSET = 4;
+
+/**
+ * The buddy format's constants, for its WebAssembly twin, which takes them from assembly/generated/. The code here reads
+ * them as module constants, which V8 folds into it, rather than as exports, which it loads from their module cells.
+ */
+export const BUDDY_FORMAT = {
+  MIN_BLOCK_BITS,
+  MIN_BLOCK_SIZE,
+  NODE_UNIT_BITS,
+  MAX_BLOCK_ORDER,
+  MAX_ROOT_ORDER,
+  BITMAP_BELOW_ROOT,
+  MIN_ROOT_ORDER,
+  TREE_ALIGNMENT,
+  ROOT_ORDER_OFFSET,
+  BITMAP_OFFSET,
+  FREE_MASK_OFFSET,
+  HEADS_OFFSET,
+  NEXT_OFFSET,
+  PREV_OFFSET,
+} as const;
 const NEXT_WORD = NEXT_OFFSET >>> 2;
 const PREV_WORD = PREV_OFFSET >>> 2;
 
@@ -277,7 +299,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     }
     if (this.growInPlace(u32, ptr, order, wanted)) return ptr;
     // Allocating first leaves the old block untouched if memory runs out.
-    const moved = this.allocate(size);
+    const moved = this.allocateToMove(ptr, size);
     this.memory.u8.copyWithin(moved, ptr, ptr + (MIN_BLOCK_SIZE << order));
     this.release(this.memory.u32, ptr, order);
     return moved;
@@ -306,6 +328,20 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     this.forEachBlock((ptr, order, used) => {
       if (ptr >= this.start && ptr !== bitmap) visit({ ptr, size: blockSize(order), used });
     });
+  }
+
+  /**
+   * The heap's own bitmap block, which `walk` leaves out: where it is now (it moves when the tree grows) and its
+   * bytes, a 64th of the tree's. Reads the state; changes nothing.
+   */
+  bitmap(): { ptr: number; size: number } {
+    const u32 = this.memory.u32;
+    return { ptr: u32[this.bitmapIndex] as number, size: blockSize(u32[this.rootOrderIndex] - BITMAP_BELOW_ROOT) };
+  }
+
+  /** One past the tree's last byte: the tree spans treeBase to here, and doubles as the heap grows. */
+  treeEnd(): number {
+    return this.treeBase + blockSize(this.memory.u32[this.rootOrderIndex] as number);
   }
 
   stats(): HeapStats {
@@ -483,7 +519,8 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     // its size, unless that half is a block of the old tree's size, where the bitmap moves: then the tree doubles
     // once more.
     const newRootOrder = wanted < rootOrder ? rootOrder + 1 : wanted === rootOrder ? rootOrder + 2 : wanted + 1;
-    const end = this.treeBase + blockSize(newRootOrder);
+    // Beyond the largest tree, 16 << newRootOrder would wrap around: the power of two gives the end as it is.
+    const end = this.treeBase + 2 ** (newRootOrder + MIN_BLOCK_BITS);
     if (newRootOrder > MAX_ROOT_ORDER || end > ADDRESS_LIMIT) {
       throw new AllocationTrap("OUT_OF_MEMORY", `allocate(${size}): the heap cannot grow to ${end} bytes`);
     }
@@ -554,11 +591,11 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
 }
 
 /** The heap ends with its tree. */
-const BUDDY_FORMAT = {
+const BUDDY_EXTENT: HeapExtent = {
   magic: BUDDY_MAGIC,
   end: (state: Uint32Array, heapBase: number): number =>
     heapBase - (heapBase % TREE_ALIGNMENT) + blockSize(state[(heapBase + ROOT_ORDER_OFFSET) >>> 2] as number),
 };
 
 /** `buddy(memory, { heapBase })` makes a new buddy heap; `buddy.attach(memory, heapBase)` binds to an existing one. */
-export const buddy = allocatorFactory(BuddyAllocator, BUDDY_FORMAT);
+export const buddy = allocatorFactory(BuddyAllocator, BUDDY_EXTENT);

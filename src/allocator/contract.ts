@@ -12,6 +12,7 @@
  *   may use the heap at once, through allocators of its own.
  */
 import type { LinearMemory, MemorySource } from "../memory/linear-memory.js";
+import { AllocationTrap } from "./errors.js";
 import type { LockOptions } from "./lock.js";
 
 /** A snapshot of a heap's shape. All figures are bytes unless named otherwise. */
@@ -115,6 +116,20 @@ export abstract class AllocatorBase implements Allocator {
   /** No lock: an allocator on a shared memory says otherwise. */
   get lockOwner(): number {
     return 0;
+  }
+
+  /**
+   * A block for `reallocate` to move a block of `ptr` to: `allocate(size)`, whose refusal names the call it serves,
+   * `reallocate(ptr, size)`.
+   */
+  protected allocateToMove(ptr: number, size: number): number {
+    try {
+      return this.allocate(size);
+    } catch (error) {
+      if (!(error instanceof AllocationTrap)) throw error;
+      const reason = error.message.slice(error.message.indexOf(": ") + 2);
+      throw new AllocationTrap(error.code, `reallocate(${ptr}, ${size}): ${reason}`);
+    }
   }
 
   allocateZeroed(size: number): number {

@@ -31,7 +31,10 @@ export const TRAP_CODE_NUMBERS: Readonly<Record<TrapCode, number>> = {
   LOCK_TIMEOUT: 6,
 };
 
-export class AllocationTrap extends WebAssembly.RuntimeError {
+/** `WebAssembly.RuntimeError`, typed as the Error it is, so that these declarations need no DOM library. */
+const RuntimeError: new (message?: string) => Error = WebAssembly.RuntimeError;
+
+export class AllocationTrap extends RuntimeError {
   readonly code: TrapCode;
 
   constructor(code: TrapCode, message: string) {

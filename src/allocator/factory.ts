@@ -8,7 +8,7 @@ import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
 import { type AllocatorFactory, type AllocatorOptions, type BlockAllocator, DEFAULT_HEAP_BASE } from "./contract.js";
 import { expectHeader, requireHeapBase } from "./heap-header.js";
 import { HeapLock, type LockOptions, requireLockTimeout } from "./lock.js";
-import { type AllocatorClass, type HeapFormat, lockedClass } from "./locked-allocator.js";
+import { type AllocatorClass, type HeapExtent, lockedClass } from "./locked-allocator.js";
 
 /** An allocator class: its constructor is private, and these make its instances. */
 export interface AllocatorStatics<A extends BlockAllocator> {
@@ -21,11 +21,11 @@ export interface AllocatorStatics<A extends BlockAllocator> {
 
 export function allocatorFactory<A extends BlockAllocator>(
   allocatorClass: AllocatorStatics<A>,
-  format: HeapFormat,
+  extent: HeapExtent,
 ): AllocatorFactory<A> {
   // The one place that reaches past the private constructor: to extend the class. An instance of the subclass is
   // made as the constructor makes one, on a heap that exists, unchecked.
-  const Locked = lockedClass(allocatorClass as unknown as AllocatorClass<A>, format);
+  const Locked = lockedClass(allocatorClass as unknown as AllocatorClass<A>, extent);
   const locked = (memory: LinearMemory, heapBase: number, options: LockOptions): A =>
     new Locked(memory, heapBase, new HeapLock(memory, heapBase, options));
 
@@ -45,7 +45,7 @@ export function allocatorFactory<A extends BlockAllocator>(
       const linear = LinearMemory.wrap(memory);
       if (!linear.shared) return allocatorClass.attach(linear, heapBase);
       // The magic first, so that no lock is waited for where there is no heap; then the check, under the lock.
-      expectHeader(linear, heapBase, format.magic);
+      expectHeader(linear, heapBase, extent.magic);
       const heap = locked(linear, heapBase, options);
       heap.check();
       return heap;

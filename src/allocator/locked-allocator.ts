@@ -17,8 +17,8 @@ import type { LinearMemory } from "../memory/linear-memory.js";
 import type { BlockAllocator, BlockInfo, HeapStats } from "./contract.js";
 import type { HeapLock } from "./lock.js";
 
-/** What the lock needs to know of an allocator's format. */
-export interface HeapFormat {
+/** What the lock needs to know of an allocator's heaps: their magic, and where one ends. */
+export interface HeapExtent {
   /** The magic number of its heaps, checked before the lock word is trusted to be one. */
   readonly magic: number;
   /**
@@ -36,7 +36,7 @@ export type AllocatorClass<A extends BlockAllocator> = new (...args: any[]) => A
  * The subclass of `Base` whose operations take the heap's lock. Its constructor takes the memory, the heap base and the
  * lock, and attaches to the heap as it is, without checking it.
  */
-export function lockedClass<Base extends AllocatorClass<BlockAllocator>>(Base: Base, format: HeapFormat) {
+export function lockedClass<Base extends AllocatorClass<BlockAllocator>>(Base: Base, extent: HeapExtent) {
   // Its own members are private names (#), which cannot clash with any member of the class it extends.
   return class LockedAllocator extends Base {
     readonly #lock: HeapLock;
@@ -166,7 +166,7 @@ export function lockedClass<Base extends AllocatorClass<BlockAllocator>>(Base: B
     #enter(operation: string): void {
       this.#lock.acquire(operation);
       this.#holding = true;
-      this.memory.holdViews(format.end(this.#state, this.heapBase));
+      this.memory.holdViews(extent.end(this.#state, this.heapBase));
     }
 
     #leave(): void {

@@ -8,29 +8,38 @@
  * says whether it holds a block, and one bit per first level whether any of its lists does, so the smallest
  * non-empty class that fits a request takes two `Math.clz32` to find.
  *
- * A request gets a block of its size plus a 4-byte header, rounded up to a multiple of 8 and then to the lower bound
- * of the class at or above it, so that any block of the class found fits without looking further. The block keeps
- * that rounded size: freeing a block and asking for the same size again therefore always finds it, even in a heap
- * that can no longer grow. The rounding costs nothing below 256 bytes, where classes are 8 bytes apart, and less than
- * 1/16 of the block above.
+ * A request gets a block of its size plus a 4-byte header, rounded up to a multiple of 8: no more. It takes, in this
+ * order, the first block of its own class when that is large enough, which below 256 bytes, where classes are 8 bytes
+ * apart, any block of the class is; the designated victim, when it is large enough; else the first block of the
+ * smallest non-empty class above, whose blocks all are. That is good fit in constant time: a block is split only as
+ * much as it must be, and a block freed and asked for again is found at the head of its class.
+ *
+ * The designated victim (an idea of Doug Lea's malloc) is one free block kept out of the lists: what was left of the
+ * last block split off a larger class. Requests that miss their own class are carved from it one after another, and a
+ * block freed next to it merges into it, with no list to update either way. A program that allocates a run of blocks
+ * and frees them in the same order, as a queue or a ring does, is served almost entirely from it. The victim is
+ * replaced when a larger class is split again; the old one then goes to its list.
  *
  * Memory format, at heapBase (all words u32, little-endian; every figure in bytes):
  *
  *     heapBase
  *     |
  *     v
- *     +-------+------+------+--------+-----------------+--------------------------+------------------------
- *     | magic | lock | tail | fl map | sl maps         | list heads               | region 1: blocks ...
- *     | TLS1  |      |      |        | 25 words        | 25 x 16 words            |
- *     +-------+------+------+--------+-----------------+--------------------------+------------------------
- *     0       4      8      12       16                116                        1716 = TLSF_CONTROL_SIZE
+ *     +-------+------+------+--------+-----------------+--------------------------+--------+------+---------------
+ *     | magic | lock | tail | fl map | sl maps         | list heads               | victim | (0)  | region 1: ...
+ *     | TLS2  |      |      |        | 25 words        | 25 x 16 words            |        |      |
+ *     +-------+------+------+--------+-----------------+--------------------------+--------+------+---------------
+ *     0       4      8      12       16                116                        1716     1720   1724 =
+ *                                                                                                  TLSF_CONTROL_SIZE
  *
- *   magic      "TLS1": the TLSF format, version 1 (see heap-header.ts)
+ *   magic      "TLS2": the TLSF format, version 2 (see heap-header.ts)
  *   lock       reserved for heaps shared between threads
  *   tail       the address of the last region's end sentinel: the heap ends 4 bytes after it
  *   fl map     bit f set when some list of first level f holds a block
  *   sl maps    one word per first level f: bit s set when list (f, s) holds a block
  *   heads      the first free block of list (f, s), at word 16 f + s of the heads; 0 when the list is empty
+ *   victim     the designated victim, a free block in no list; 0 when there is none
+ *   (0)        reserved, 0: it puts the first block's header 4 past a multiple of 8
  *
  * Size classes. A block's size counts its header and is a multiple of 8, at least 16. List 16 f + s holds the free
  * blocks of class (f, s):
@@ -39,8 +48,8 @@
  *   first level f, 1..24   sizes 2^(f+6) .. 2^(f+7) - 1, in 16 classes of 2^(f+2) bytes
  *
  * The last class, (24, 15), also takes every free block of 2 GiB or more: merged blocks can grow beyond the classes,
- * and are only bigger than what that class promises. A request of exactly 1 GiB needs a block of 1 GiB + 8, which
- * rounds up to the class (24, 1) at 1 GiB + 64 MiB.
+ * and are only bigger than what that class promises. A request of exactly 1 GiB needs a block of 1 GiB + 8, in the class
+ * (24, 0).
  *
  * Blocks. A block starts at an address 4 past a multiple of 8 with its header word, and its pointer follows, aligned
  * to 8. Its size runs from its header to the next block's header.
@@ -94,83 +103,96 @@ import { AllocationTrap, HeapCorruptionError } from "./errors.js";
 import { allocatorFactory } from "./factory.js";
 import { ensureMemory } from "./growth.js";
 import { expectHeader, HEADER_SIZE, magicNumber, writeHeader } from "./heap-header.js";
+import type { HeapExtent } from "./locked-allocator.js";
 import { ALIGNMENT, ALIGNMENT_BITS, invalidPointer, MAX_ALLOCATION, requireAlignment, requireSize } from "./size.js";
 
-export const TLSF_MAGIC = magicNumber("TLS1");
+export const TLSF_MAGIC = magicNumber("TLS2");
 
 /** Header bits; sizes are multiples of 8, which leaves the low three bits. */
-export const FREE = 1;
-export const PREV_FREE = 2;
-export const SENTINEL = 4;
-export const FLAG_BITS = FREE | PREV_FREE | SENTINEL;
+const FREE = 1;
+const PREV_FREE = 2;
+const SENTINEL = 4;
+const FLAG_BITS = FREE | PREV_FREE | SENTINEL;
 
 /** The bytes a used block spends on itself: its header. */
-export const BLOCK_OVERHEAD = 4;
+const BLOCK_OVERHEAD = 4;
 /** A free block's list links, in bytes from its header: the next block of its list, then the previous one. */
-export const NEXT_OFFSET = BLOCK_OVERHEAD;
-export const PREV_OFFSET = NEXT_OFFSET + 4;
+const NEXT_OFFSET = BLOCK_OVERHEAD;
+const PREV_OFFSET = NEXT_OFFSET + 4;
 /** A free block's back link, its own address, fills its last bytes: the block after reads it just before its header. */
-export const BACK_LINK_SIZE = 4;
+const BACK_LINK_SIZE = 4;
 /** The smallest block: header, two list links and the back link. */
-export const MIN_BLOCK = PREV_OFFSET + 4 + BACK_LINK_SIZE;
+const MIN_BLOCK = PREV_OFFSET + 4 + BACK_LINK_SIZE;
 
 /** Second-level classes per first level: 2^SL_BITS. */
-export const SL_BITS = 4;
-export const SL_COUNT = 1 << SL_BITS;
+const SL_BITS = 4;
+const SL_COUNT = 1 << SL_BITS;
 /** List number `list` is of first level `list >>> SL_BITS` and second level `list & SL_MASK`. */
-export const SL_MASK = SL_COUNT - 1;
+const SL_MASK = SL_COUNT - 1;
 /** Sizes below 2^LINEAR_BITS are classed linearly, one class per multiple of 8: first level 0. */
-export const LINEAR_BITS = SL_BITS + ALIGNMENT_BITS;
-export const LINEAR_LIMIT = 1 << LINEAR_BITS;
+const LINEAR_BITS = SL_BITS + ALIGNMENT_BITS;
+const LINEAR_LIMIT = 1 << LINEAR_BITS;
 /** First levels 0 to 24: the last starts at 1 GiB, the class of the largest request. */
-export const FL_COUNT = 32 - LINEAR_BITS;
+const FL_COUNT = 32 - LINEAR_BITS;
 /** Lists are numbered 16 f + s; the last one also takes every block too large for the classes. */
-export const LIST_COUNT = FL_COUNT * SL_COUNT;
-export const LAST_LIST = LIST_COUNT - 1;
+const LIST_COUNT = FL_COUNT * SL_COUNT;
+const LAST_LIST = LIST_COUNT - 1;
 /** Free blocks from this size up belong to the last list. */
-export const OVERSIZED = 2 ** 31;
+const OVERSIZED = 2 ** 31;
 
 /** Where each part of the control structure lives, in bytes from heapBase. */
-export const TAIL_OFFSET = HEADER_SIZE;
-export const FL_MAP_OFFSET = TAIL_OFFSET + 4;
-export const SL_MAPS_OFFSET = FL_MAP_OFFSET + 4;
-export const HEADS_OFFSET = SL_MAPS_OFFSET + 4 * FL_COUNT;
+const TAIL_OFFSET = HEADER_SIZE;
+const FL_MAP_OFFSET = TAIL_OFFSET + 4;
+const SL_MAPS_OFFSET = FL_MAP_OFFSET + 4;
+const HEADS_OFFSET = SL_MAPS_OFFSET + 4 * FL_COUNT;
+/** The designated victim's address, after the list heads, and a reserved word. */
+const VICTIM_OFFSET = HEADS_OFFSET + 4 * LIST_COUNT;
 /** Bytes of control structure; the first block's header follows at an address 4 past a multiple of 8. */
-export const TLSF_CONTROL_SIZE = HEADS_OFFSET + 4 * LIST_COUNT;
+export const TLSF_CONTROL_SIZE = VICTIM_OFFSET + 8;
+
+/**
+ * The TLSF format's constants, for its WebAssembly twin, which takes them from assembly/generated/. The code here reads
+ * them as module constants, which V8 folds into it, rather than as exports, which it loads from their module cells.
+ */
+export const TLSF_FORMAT = {
+  FREE,
+  PREV_FREE,
+  SENTINEL,
+  FLAG_BITS,
+  BLOCK_OVERHEAD,
+  NEXT_OFFSET,
+  PREV_OFFSET,
+  BACK_LINK_SIZE,
+  MIN_BLOCK,
+  SL_BITS,
+  SL_COUNT,
+  SL_MASK,
+  LINEAR_BITS,
+  LINEAR_LIMIT,
+  FL_COUNT,
+  LIST_COUNT,
+  LAST_LIST,
+  OVERSIZED,
+  TAIL_OFFSET,
+  FL_MAP_OFFSET,
+  SL_MAPS_OFFSET,
+  HEADS_OFFSET,
+  VICTIM_OFFSET,
+} as const;
 
 /** The same places in words, as the TypeScript build indexes the memory's u32 view. */
 const TAIL_WORD = TAIL_OFFSET >>> 2;
 const FL_MAP_WORD = FL_MAP_OFFSET >>> 2;
 const SL_MAPS_WORD = SL_MAPS_OFFSET >>> 2;
 const HEADS_WORD = HEADS_OFFSET >>> 2;
+const VICTIM_WORD = VICTIM_OFFSET >>> 2;
 const NEXT_WORD = NEXT_OFFSET >>> 2;
 const PREV_WORD = PREV_OFFSET >>> 2;
 const BACK_LINK_WORDS = BACK_LINK_SIZE >>> 2;
 
-/**
- * The block size a request of `size` bytes gets: header added, rounded to 8, then up to the lower bound of the class at
- * or above it, so that every block of that class holds it, and up to the smallest block. With `last` the request and
- * its header less one, that bound is the first multiple of the step of `last`'s class above `last`: its list is the one
- * after `last`'s. The step is at least 8, so the rounding to 8 comes with it; where the rounding reaches the next power
- * of two, whose step is twice as large, both steps divide the bound. (allocate writes this out, see there.)
- */
-function blockSizeFor(size: number): number {
-  const last = size + BLOCK_OVERHEAD - 1;
-  return Math.max((last | ((1 << classShift(last)) - 1)) + 1, MIN_BLOCK);
-}
-
-/** Rounds a block size (a multiple of 8 below 2^31) up to the lower bound of the class at or above it. */
-function roundUpToClass(size: number): number {
-  return blockSizeFor(size - BLOCK_OVERHEAD);
-}
-
-/**
- * The log2 of the step between the classes around `size`, below 2^31: its power of two less SL_BITS, and 3 below
- * LINEAR_LIMIT, where classes step by 8. `size | LINEAR_LIMIT` gives that power without a branch on the size, whose
- * outcome no processor predicts.
- */
-function classShift(size: number): number {
-  return 31 - Math.clz32(size | LINEAR_LIMIT) - SL_BITS;
+/** The block a request of `size` bytes gets: its size and header, rounded up to a multiple of 8, at least 16. */
+function blockSizeOf(size: number): number {
+  return Math.max((size + BLOCK_OVERHEAD + ALIGNMENT - 1) & -ALIGNMENT, MIN_BLOCK);
 }
 
 /**
@@ -237,6 +259,69 @@ function takeFirst(u32: Uint32Array, base: number, list: number): number {
   return block;
 }
 
+/**
+ * A used block of `blockSize` bytes, taken as the format's policy says (see the top of this file), or 0 when no free
+ * block is large enough. What the block does not need is freed: into its list, or, split off a larger class, as the
+ * new designated victim, the old one going to its list.
+ */
+function allocateBlock(u32: Uint32Array, base: number, blockSize: number): number {
+  const list = listOf(blockSize);
+  const head = u32[base + HEADS_WORD + list] as number;
+  if (head !== 0 && (u32[head >>> 2] as number) - FREE >= blockSize) {
+    takeFirst(u32, base, list);
+    occupy(u32, base, head, (u32[head >>> 2] as number) - FREE, blockSize, 0);
+    return head;
+  }
+  const victim = u32[base + VICTIM_WORD] as number;
+  const victimSize = (u32[victim >>> 2] as number) - FREE;
+  if (victim !== 0 && victimSize >= blockSize) {
+    u32[base + VICTIM_WORD] = 0;
+    carve(u32, base, victim, victimSize, blockSize);
+    return victim;
+  }
+  const above = findList(u32, base, list + 1);
+  if (above < 0) return 0;
+  const block = takeFirst(u32, base, above);
+  carve(u32, base, block, (u32[block >>> 2] as number) - FREE, blockSize);
+  return block;
+}
+
+/**
+ * Makes the unlisted free span of `size` bytes at `block`, left neighbour used, a used block of `wanted` bytes, offering
+ * the rest as the victim when it can stand as a block; else the block after loses its P bit.
+ */
+function carve(u32: Uint32Array, base: number, block: number, size: number, wanted: number): void {
+  if (size - wanted >= MIN_BLOCK) {
+    u32[block >>> 2] = wanted;
+    offerVictim(u32, base, block + wanted, size - wanted);
+  } else {
+    occupy(u32, base, block, size, wanted, 0);
+  }
+}
+
+/**
+ * Makes the unlisted span of `size` bytes at `block`, whose left neighbour is used, a free block: the victim, the old
+ * one going to its list; but the end of a region goes to its list, as it is carved from in order anyway, and as the
+ * victim would take requests that a hole further down could hold.
+ */
+function offerVictim(u32: Uint32Array, base: number, block: number, size: number): void {
+  if (((u32[(block + size) >>> 2] as number) & SENTINEL) !== 0) {
+    addFree(u32, base, block, size);
+    return;
+  }
+  const victim = u32[base + VICTIM_WORD] as number;
+  if (victim !== 0) addFree(u32, base, victim, (u32[victim >>> 2] as number) - FREE);
+  u32[block >>> 2] = size | FREE;
+  u32[(block + size - BACK_LINK_SIZE) >>> 2] = block;
+  u32[base + VICTIM_WORD] = block;
+}
+
+/** Takes the free block at `block`, of `size` bytes, out of its list, or out of its place as the victim. */
+function detach(u32: Uint32Array, base: number, block: number, size: number): void {
+  if (block === u32[base + VICTIM_WORD]) u32[base + VICTIM_WORD] = 0;
+  else unlink(u32, base, block, size);
+}
+
 /** Writes a free block of `size` bytes at `block`, whose left neighbour is used, and puts it at the head of its list. */
 function addFree(u32: Uint32Array, base: number, block: number, size: number): void {
   const list = listOf(size);
@@ -294,28 +379,39 @@ function occupy(u32: Uint32Array, base: number, block: number, size: number, wan
   }
 }
 
-/** Frees the used block at `block`, of `size` bytes, merging it with free neighbours. */
+/**
+ * Frees the used block at `block`, of `size` bytes, merging it with free neighbours; the merged block is the victim if
+ * one of them was, and goes to its list otherwise.
+ */
 function release(u32: Uint32Array, base: number, block: number, size: number): void {
-  const header = u32[block >>> 2];
+  const header = u32[block >>> 2] as number;
   const next = block + size;
-  const nextHeader = u32[next >>> 2];
+  const nextHeader = u32[next >>> 2] as number;
+  const victim = u32[base + VICTIM_WORD] as number;
   if ((nextHeader & FREE) !== 0) {
     const nextSize = nextHeader - FREE;
-    unlink(u32, base, next, nextSize);
+    if (next !== victim) unlink(u32, base, next, nextSize);
     size += nextSize;
   } else {
     u32[next >>> 2] = nextHeader | PREV_FREE;
   }
+  let merged = next === victim && (nextHeader & FREE) !== 0;
   if ((header & PREV_FREE) !== 0) {
     // The F bit stays in the merged block's old header, so that a second free of it is still caught.
     u32[block >>> 2] = header | FREE;
-    const left = u32[(block >>> 2) - BACK_LINK_WORDS];
-    const leftSize = u32[left >>> 2] - FREE;
-    unlink(u32, base, left, leftSize);
+    const left = u32[(block >>> 2) - BACK_LINK_WORDS] as number;
+    const leftSize = (u32[left >>> 2] as number) - FREE;
+    if (left === victim) merged = true;
+    else unlink(u32, base, left, leftSize);
     block = left;
     size += leftSize;
   }
-  addFree(u32, base, block, size);
+  if (merged) {
+    u32[base + VICTIM_WORD] = 0;
+    offerVictim(u32, base, block, size);
+  } else {
+    addFree(u32, base, block, size);
+  }
 }
 
 export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
@@ -364,19 +460,9 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
   allocate(size: number, align: number = ALIGNMENT): number {
     if (size >>> 0 !== size || size > MAX_ALLOCATION) requireSize(size, "allocate");
     if (align !== ALIGNMENT) return this.allocateAligned(size, align);
-    // blockSizeFor written out, with one class shift for the block size and for the list to search from: the list of
-    // the class after that of `last` (see listOf; the smallest requests, raised to the smallest block, search from
-    // list 1 rather than 2, which finds the same, as no block is that small). Written out without calls, it leaves
-    // room in V8's inlining budget for more of the path (markEmpty) where a caller inlines allocate: 7% on the ring.
-    const last = size + BLOCK_OVERHEAD - 1;
-    const shift = 31 - Math.clz32(last | LINEAR_LIMIT) - SL_BITS;
-    const blockSize = Math.max((last | ((1 << shift) - 1)) + 1, MIN_BLOCK);
-    const u32 = this.memory.u32;
-    const list = findList(u32, this.base, ((shift + SL_BITS - LINEAR_BITS) << SL_BITS) + (last >>> shift) + 1);
-    if (list < 0) return this.allocateAfterGrowth(size, blockSize);
-    const block = takeFirst(u32, this.base, list);
-    occupy(u32, this.base, block, u32[block >>> 2] - FREE, blockSize, 0);
-    return block + BLOCK_OVERHEAD;
+    const blockSize = blockSizeOf(size);
+    const block = allocateBlock(this.memory.u32, this.base, blockSize);
+    return (block !== 0 ? block : this.allocateAfterGrowth(blockSize, `allocate(${size})`)) + BLOCK_OVERHEAD;
   }
 
   free(ptr: number): void {
@@ -384,42 +470,25 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     const u32 = this.memory.u32;
     const base = this.base;
     const tail = u32[base + TAIL_WORD];
-    // The checks of usedBlockSize, inline, sharing their loads with the merging below.
+    // The checks of usedBlockSize, inline.
     if (ptr >>> 0 !== ptr || (ptr & (ALIGNMENT - 1)) !== 0 || ptr <= this.first || ptr > tail) {
       this.refuse(u32, ptr, "free");
     }
-    let block = ptr - BLOCK_OVERHEAD;
-    const header = u32[block >>> 2];
-    let size = header & ~FLAG_BITS;
+    const block = ptr - BLOCK_OVERHEAD;
+    const header = u32[block >>> 2] as number;
+    const size = header & ~FLAG_BITS;
     const next = block + size;
     if ((header & (FREE | SENTINEL)) !== 0 || size < MIN_BLOCK || next > tail || (u32[next >>> 2] & PREV_FREE) !== 0) {
       this.refuse(u32, ptr, "free");
     }
-    let left = 0;
-    let leftSize = 0;
     if ((header & PREV_FREE) !== 0) {
-      left = u32[(block >>> 2) - BACK_LINK_WORDS];
-      const leftHeader = u32[left >>> 2];
-      leftSize = leftHeader - FREE;
-      if ((leftHeader & FLAG_BITS) !== FREE || left < this.first || left + leftSize !== block) {
+      const left = u32[(block >>> 2) - BACK_LINK_WORDS] as number;
+      const leftHeader = u32[left >>> 2] as number;
+      if ((leftHeader & FLAG_BITS) !== FREE || left < this.first || left + leftHeader - FREE !== block) {
         this.refuse(u32, ptr, "free");
       }
     }
-    const nextHeader = u32[next >>> 2];
-    if ((nextHeader & FREE) !== 0) {
-      unlink(u32, base, next, nextHeader - FREE);
-      size += nextHeader - FREE;
-    } else {
-      u32[next >>> 2] = nextHeader | PREV_FREE;
-    }
-    if (left !== 0) {
-      // The F bit stays in the merged block's old header, so that a second free of it is still caught.
-      u32[block >>> 2] = header | FREE;
-      unlink(u32, base, left, leftSize);
-      block = left;
-      size += leftSize;
-    }
-    addFree(u32, base, block, size);
+    release(u32, base, block, size);
   }
 
   /**
@@ -436,16 +505,16 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     const next = block + blockSize;
     const nextHeader = u32[next >>> 2] as number;
     const nextSize = (nextHeader & FREE) !== 0 ? nextHeader - FREE : 0;
-    const wanted = blockSizeFor(size);
+    const wanted = blockSizeOf(size);
     if (blockSize + nextSize >= wanted) {
       // The span of the block and its free neighbour is unlisted and marked free to the block after, as occupy needs.
-      if (nextSize !== 0) unlink(u32, base, next, nextSize);
+      if (nextSize !== 0) detach(u32, base, next, nextSize);
       else u32[next >>> 2] = nextHeader | PREV_FREE;
       occupy(u32, base, block, blockSize + nextSize, wanted, (u32[block >>> 2] as number) & PREV_FREE);
       return ptr;
     }
     // Moving: when no block can be had, allocate traps before anything has changed.
-    const moved = this.allocate(size);
+    const moved = this.allocateToMove(ptr, size);
     this.memory.u8.copyWithin(moved, ptr, ptr + Math.min(size, blockSize - BLOCK_OVERHEAD));
     release(this.memory.u32, base, block, blockSize);
     return moved;
@@ -469,7 +538,7 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     this.visitBlocks(u32, (block, header) => {
       if ((header & SENTINEL) === 0) u32[block >>> 2] = header | FREE;
     });
-    u32.fill(0, this.base + FL_MAP_WORD, this.base + HEADS_WORD + LIST_COUNT);
+    u32.fill(0, this.base + FL_MAP_WORD, this.base + VICTIM_WORD + 2);
     let start = this.first;
     for (const sentinel of sentinels) {
       const gap = sizeOf(u32[sentinel >>> 2]);
@@ -558,6 +627,15 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
       unlisted.add(block);
     });
     this.checkLists(u32, unlisted);
+    // The one free block in no list is the victim.
+    const victimAt = this.heapBase + VICTIM_OFFSET;
+    const victim = u32[victimAt >>> 2] as number;
+    if (victim !== 0 && !unlisted.delete(victim)) {
+      throw new HeapCorruptionError(victimAt, `the victim ${victim} is not a free block outside the lists`);
+    }
+    if (u32[(victimAt + 4) >>> 2] !== 0) {
+      throw new HeapCorruptionError(victimAt + 4, `the reserved word after the victim is not 0`);
+    }
     for (const block of unlisted) throw new HeapCorruptionError(block, `free block ${block} is in no list`);
   }
 
@@ -616,40 +694,28 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
    */
   private allocateAligned(size: number, align: number): number {
     requireAlignment(align, "allocate");
-    const base = this.base;
-    const blockSize = blockSizeFor(size);
-    let u32 = this.memory.u32;
-    // Every block of this class has room for the largest gap, align + 8.
-    const searchSize = roundUpToClass(blockSize + align + ALIGNMENT);
-    let list = findList(u32, base, listOf(searchSize));
-    if (list < 0) {
-      this.grow(u32, searchSize, `allocate(${size}, ${align})`);
-      u32 = this.memory.u32;
-      list = findList(u32, base, listOf(searchSize));
-    }
-    let block = takeFirst(u32, base, list);
-    let freeSize = u32[block >>> 2] - FREE;
+    // A block with room for the largest gap before an aligned pointer, align + 8: the gap before the aligned block is
+    // freed, and what the block does not need after it is freed by resizing it in place.
+    const searchSize = blockSizeOf(size) + align + ALIGNMENT;
+    let block = allocateBlock(this.memory.u32, this.base, searchSize);
+    if (block === 0) block = this.allocateAfterGrowth(searchSize, `allocate(${size}, ${align})`);
     const gap = alignmentGap(block, align);
-    let flags = 0;
     if (gap !== 0) {
-      addFree(u32, base, block, gap);
+      const u32 = this.memory.u32;
+      const total = u32[block >>> 2] as number;
+      addFree(u32, this.base, block, gap);
       block += gap;
-      freeSize -= gap;
-      flags = PREV_FREE;
+      u32[block >>> 2] = (total - gap) | PREV_FREE;
     }
-    occupy(u32, base, block, freeSize, blockSize, flags);
-    return block + BLOCK_OVERHEAD;
+    return this.reallocate(block + BLOCK_OVERHEAD, size);
   }
 
   // ----- growth and regions -----
 
-  /** The rest of `allocate` when no free block is large enough: grow, then take the block growth made. */
-  private allocateAfterGrowth(size: number, blockSize: number): number {
-    this.grow(this.memory.u32, blockSize, `allocate(${size})`);
-    const u32 = this.memory.u32;
-    const block = takeFirst(u32, this.base, findList(u32, this.base, listOf(blockSize)));
-    occupy(u32, this.base, block, u32[block >>> 2] - FREE, blockSize, 0);
-    return block + BLOCK_OVERHEAD;
+  /** The rest of an allocation when no free block is large enough: grow, then take the block growth made. */
+  private allocateAfterGrowth(blockSize: number, call: string): number {
+    this.grow(this.memory.u32, blockSize, call);
+    return allocateBlock(this.memory.u32, this.base, blockSize);
   }
 
   /**
@@ -676,10 +742,11 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     const sentinel = u32[tail >>> 2];
     const newTail = end - BLOCK_OVERHEAD;
     if (tail + BLOCK_OVERHEAD === start) {
+      // A free last block grows into the new memory; else the old sentinel's place begins a new free block.
       let block = tail;
       if ((sentinel & PREV_FREE) !== 0) {
-        block = u32[(tail >>> 2) - BACK_LINK_WORDS];
-        unlink(u32, this.base, block, u32[block >>> 2] - FREE);
+        block = u32[(tail >>> 2) - BACK_LINK_WORDS] as number;
+        detach(u32, this.base, block, (u32[block >>> 2] as number) - FREE);
       }
       addFree(u32, this.base, block, newTail - block);
     } else {
@@ -786,11 +853,11 @@ function endOfMemory(memory: LinearMemory): number {
 }
 
 /** The heap ends after its tail sentinel. */
-const TLSF_FORMAT = {
+const TLSF_EXTENT: HeapExtent = {
   magic: TLSF_MAGIC,
   end: (state: Uint32Array, heapBase: number): number =>
     (state[(heapBase + TAIL_OFFSET) >>> 2] as number) + BLOCK_OVERHEAD,
 };
 
 /** `tlsf(memory, { heapBase })` makes a new heap; `tlsf.attach(memory, heapBase)` binds to an existing one. */
-export const tlsf = allocatorFactory(TlsfAllocator, TLSF_FORMAT);
+export const tlsf = allocatorFactory(TlsfAllocator, TLSF_EXTENT);

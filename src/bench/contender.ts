@@ -8,6 +8,7 @@ import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
 import { type Heap, heapOf } from "../trace/heap.js";
 import { loadAllocator } from "../wasm/loader.js";
 import type { AllocatorModuleName } from "../wasm/modules.js";
+import type { Requirement } from "./requirement.js";
 
 /** What a workload will ask of a heap, for heaps that must be sized in advance. */
 export interface HeapNeeds {
@@ -29,16 +30,13 @@ export interface Contender {
   readonly origin: "linmem" | "peer";
   /** False for a heap that never reuses memory (an arena): it runs only workloads whose every byte fits in memory. */
   readonly reusesMemory: boolean;
-  /** Loads what the contender needs; throws a ContenderUnavailable when something is missing. */
+  /**
+   * What it needs beyond the package (requirement.ts), checked before it is listed or loaded: where one is not met,
+   * the contender is not available here. None for linmem's own.
+   */
+  readonly requires: readonly Requirement[];
+  /** Loads what the contender needs, once its requirements are met. */
   load(): Promise<HeapMaker>;
-}
-
-/** A contender that cannot run here, and why: a development dependency not installed, a build not made. */
-export class ContenderUnavailable extends Error {
-  constructor(name: string, reason: string, options?: ErrorOptions) {
-    super(`${name} is unavailable: ${reason}`, options);
-    this.name = "ContenderUnavailable";
-  }
 }
 
 /**
@@ -62,6 +60,7 @@ export function linmemAllocator(
     description,
     origin: "linmem",
     reusesMemory: options.reusesMemory ?? true,
+    requires: [],
     async load() {
       return async () => heapOf(await factory(LinearMemory.create()));
     },

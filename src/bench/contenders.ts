@@ -7,6 +7,7 @@ import { buddy } from "../allocator/buddy.js";
 import { tlsf } from "../allocator/tlsf.js";
 import { type Contender, linmemAllocator, linmemModule } from "./contender.js";
 import { assemblyScriptTlsf } from "./peers/assemblyscript-tlsf.js";
+import { dlmalloc, emmalloc } from "./peers/emscripten-malloc.js";
 import { thingMalloc } from "./peers/thing-malloc.js";
 import { uint8Array } from "./peers/uint8array.js";
 
@@ -21,6 +22,8 @@ export const CONTENDERS: readonly Contender[] = [
   linmemAllocator("buddy", "linmem's buddy allocator (TypeScript): power-of-two blocks", buddy),
   linmemModule("buddy", "linmem's buddy allocator (WebAssembly)"),
   assemblyScriptTlsf,
+  dlmalloc,
+  emmalloc,
   thingMalloc,
   uint8Array,
 ];

@@ -5,6 +5,8 @@
 import { describeThreads, threadsTables } from "./format-threads.js";
 import { describeMachine } from "./machine.js";
 import { type BenchReport, COLUMN_NOTES, columnHeadings, describeRuns, reportRows } from "./report.js";
+import { describeUnavailable } from "./requirement.js";
+import { verdict } from "./verdict.js";
 
 export function formatMarkdown(report: BenchReport): string {
   const { machine } = report;
@@ -30,8 +32,11 @@ export function formatMarkdown(report: BenchReport): string {
       lines.push("", `${title}:`, "", ...table(headings, rows));
     }
   }
-  if (report.unavailable.length > 0) lines.push("", ...report.unavailable.map(({ reason }) => `${reason}.`));
+  const unavailable = describeUnavailable(report.unavailable);
+  if (unavailable !== null) lines.push("", unavailable);
   if (report.workloads.length > 0) lines.push("", COLUMN_NOTES.join(" "));
+  const sentences = verdict(report);
+  if (sentences.length > 0) lines.push("", "### Verdict", "", ...sentences.map((sentence) => `- ${sentence}`));
   return `${lines.join("\n")}\n`;
 }
 

@@ -3,6 +3,9 @@
 import { describeThreads, threadsTables } from "./format-threads.js";
 import { describeMachine } from "./machine.js";
 import { type BenchReport, COLUMN_NOTES, columnHeadings, describeRuns, reportRows } from "./report.js";
+import { describeUnavailable } from "./requirement.js";
+import { verdict } from "./verdict.js";
+import { wrapText } from "./wrap.js";
 
 export function formatTable(report: BenchReport): string {
   const { machine } = report;
@@ -37,7 +40,13 @@ export function formatTable(report: BenchReport): string {
       lines.push("", `  ${title}`, line(headings), ...rows.map(line));
     }
   }
-  for (const { reason } of report.unavailable) lines.push("", reason);
+  const unavailable = describeUnavailable(report.unavailable);
+  if (unavailable !== null) lines.push("", unavailable);
   if (report.workloads.length > 0) lines.push("", ...COLUMN_NOTES);
+  const sentences = verdict(report);
+  if (sentences.length > 0) {
+    lines.push("", "Verdict, from these figures:");
+    for (const sentence of sentences) lines.push(...wrapText(`- ${sentence}`, 116, "  "));
+  }
   return `${lines.join("\n")}\n`;
 }

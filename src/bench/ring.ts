@@ -8,6 +8,7 @@ import { blockByte, firstChangedByte } from "../trace/block-pattern.js";
 import type { Heap } from "../trace/heap.js";
 import { freshCopy } from "./fresh-copy.js";
 import { seededRandom } from "./random.js";
+import { formatCount, formatCountOf } from "./units.js";
 import type { Footprint, Workload } from "./workload.js";
 
 export interface RingOptions {
@@ -54,14 +55,14 @@ export function ringWorkload(options: RingOptions): Workload {
     if (block >= liveBlocks) liveBytes -= sizes[block - liveBlocks] as number;
     if (liveBytes > peakLiveBytes) peakLiveBytes = liveBytes;
   }
-  const name = `ring ${liveBlocks.toLocaleString("en-US")}`;
+  const name = `ring ${formatCount(liveBlocks)}`;
 
   return {
     source: { ring: { ...options } },
     name,
     description:
-      `${liveBlocks.toLocaleString("en-US")} live blocks of ${minSize}..${maxSize} bytes, ` +
-      `${steps.toLocaleString("en-US")} steps, each freeing the oldest block and allocating one (seed ${seed})`,
+      `${formatCountOf(liveBlocks, "live block")} of ${minSize}..${maxSize} bytes, ` +
+      `${formatCountOf(steps, "step")}, each freeing the oldest block and allocating one (seed ${seed})`,
     operations: steps,
     operation: "step",
     bytesAllocated,

@@ -11,11 +11,12 @@
  * seconds, where the clock's resolution does not matter, and interleaving whole runs is what the measurement needs.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { type Contender, ContenderUnavailable, type HeapMaker } from "./contender.js";
+import type { Contender, HeapMaker } from "./contender.js";
 import { CONTENDERS } from "./contenders.js";
 import { type Entrant, localEntrant, type RunOutcome } from "./entrant.js";
 import { canIsolate, isolatedEntrant } from "./isolated-entrant.js";
 import { type Progress, SILENT_PROGRESS } from "./progress.js";
+import { type Unavailable, unavailableAmong } from "./requirement.js";
 import { type Spread, spread } from "./statistics.js";
 import type { Footprint, Workload } from "./workload.js";
 
@@ -66,21 +67,26 @@ export interface ContenderSummary {
   name: string;
   description: string;
   origin: "linmem" | "peer";
+  /** False for a heap that never reuses memory. */
+  reusesMemory: boolean;
 }
 
 export interface BenchResult {
   runs: number;
   workloads: WorkloadSummary[];
   contenders: ContenderSummary[];
-  /** Contenders that could not run here, and why. */
-  unavailable: { name: string; reason: string }[];
+  /** Contenders not available here, left out, and what they need. */
+  unavailable: Unavailable[];
   /** One per workload and contender, workload by workload. */
   results: PairResult[];
 }
 
+/** A contender ready to run: its heap maker, or why it did not load. */
+type Loaded = { contender: Contender } & ({ makeHeap: HeapMaker } | { loadFailure: string });
+
 interface Pair {
   contender: Contender;
-  makeHeap: HeapMaker;
+  loaded: Loaded;
   entrant: Entrant | null;
   result: PairResult;
 }
@@ -93,14 +99,15 @@ export async function runBenchmark(
   const { runs, timeLimit, progress = SILENT_PROGRESS, isolate = true } = options;
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a whole number from 1, got ${runs}`);
 
-  const ready: { contender: Contender; makeHeap: HeapMaker }[] = [];
-  const unavailable: BenchResult["unavailable"] = [];
+  const unavailable = unavailableAmong(contenders);
+  const ready: Loaded[] = [];
   for (const contender of contenders) {
+    if (unavailable.some(({ name }) => name === contender.name)) continue;
     try {
       ready.push({ contender, makeHeap: await contender.load() });
     } catch (error) {
-      if (!(error instanceof ContenderUnavailable)) throw error;
-      unavailable.push({ name: contender.name, reason: error.message });
+      // Available, yet it did not load: a failure of the contender's, on every workload.
+      ready.push({ contender, loadFailure: `it did not load: ${(error as Error).message}` });
     }
   }
   const inWorker = (contender: Contender): boolean => isolate && CONTENDERS.includes(contender) && canIsolate();
@@ -112,19 +119,19 @@ export async function runBenchmark(
   const results: PairResult[] = [];
   try {
     for (const workload of workloads) {
-      const pairs: Pair[] = ready.map(({ contender, makeHeap }) => ({
-        contender,
-        makeHeap,
+      const pairs: Pair[] = ready.map((loaded) => ({
+        contender: loaded.contender,
+        loaded,
         entrant: null,
         result: {
           workload: workload.name,
-          contender: contender.name,
+          contender: loaded.contender.name,
           status: "measured",
           reason: null,
           runs: [],
           time: null,
           footprint: null,
-          isolated: inWorker(contender),
+          isolated: inWorker(loaded.contender),
         },
       }));
       try {
@@ -171,7 +178,12 @@ export async function runBenchmark(
       peakLiveBytes,
       bytesAllocated,
     })),
-    contenders: ready.map(({ contender: { name, description, origin } }) => ({ name, description, origin })),
+    contenders: ready.map(({ contender: { name, description, origin, reusesMemory } }) => ({
+      name,
+      description,
+      origin,
+      reusesMemory,
+    })),
     unavailable,
     results,
   };
@@ -187,7 +199,12 @@ async function verify(
   timeLimit: number,
   onProgress: (fraction: number) => void,
 ): Promise<void> {
-  const { contender, result } = pair;
+  const { contender, loaded, result } = pair;
+  if ("loadFailure" in loaded) {
+    result.status = "failed";
+    result.reason = loaded.loadFailure;
+    return;
+  }
   if (!contender.reusesMemory && workload.bytesAllocated > NO_REUSE_LIMIT) {
     result.status = "skipped";
     result.reason = `it never reuses memory, and this workload asks for ${mebibytes(workload.bytesAllocated)} in all`;
@@ -195,7 +212,7 @@ async function verify(
   }
   const entrant = result.isolated
     ? isolatedEntrant(contender.name, workload.source)
-    : localEntrant(workload, pair.makeHeap);
+    : localEntrant(workload, loaded.makeHeap);
   const outcome = await entrant.verify(timeLimit, onProgress);
   if (outcome.status === "measured") {
     result.footprint = outcome.footprint;

@@ -20,13 +20,14 @@ import { tlsf } from "../allocator/tlsf.js";
 import { LinearMemory } from "../memory/linear-memory.js";
 import { loadAllocator } from "../wasm/loader.js";
 import type { AllocatorModuleName } from "../wasm/modules.js";
+import type { WebAssemblyMemory } from "../webassembly-types.js";
 import { seededRandom } from "./random.js";
 
 export type ThreadRole = "ring" | "producer" | "consumer";
 
 export interface ThreadsWorkerData {
   /** The shared memory and its heap, or null for a heap of the thread's own on an unshared memory. */
-  memory: WebAssembly.Memory | null;
+  memory: WebAssemblyMemory | null;
   heapBase: number;
   allocator: AllocatorModuleName;
   build: "TypeScript" | "WebAssembly";

@@ -19,6 +19,7 @@ import { tlsf } from "../allocator/tlsf.js";
 import { LinearMemory } from "../memory/linear-memory.js";
 import { loadAllocator } from "../wasm/loader.js";
 import type { AllocatorModuleName } from "../wasm/modules.js";
+import type { WebAssemblyMemory } from "../webassembly-types.js";
 import type { Progress } from "./progress.js";
 import { SILENT_PROGRESS } from "./progress.js";
 import type { RingOptions } from "./ring.js";
@@ -144,7 +145,7 @@ async function setUp(
   group: { mode: ThreadsMode; threads: number; shared: boolean },
   ring: RingOptions,
 ): Promise<Setup> {
-  let memory: WebAssembly.Memory | null = null;
+  let memory: WebAssemblyMemory | null = null;
   if (group.shared) {
     const shared = LinearMemory.create({ shared: true, maximumPages: 65536 });
     if (contender.build === "TypeScript") FACTORIES[contender.allocator](shared, { heapBase: HEAP_BASE });

@@ -5,7 +5,7 @@ import { replay } from "../trace/replay.js";
 import { EVENT_FREE, type Trace } from "../trace/trace.js";
 import type { HeapNeeds } from "./contender.js";
 import { freshCopy } from "./fresh-copy.js";
-import { formatBytes, formatCount } from "./units.js";
+import { formatBytes, formatCountOf } from "./units.js";
 import type { Footprint, Workload } from "./workload.js";
 
 export function traceWorkload(trace: Trace): Workload {
@@ -17,8 +17,8 @@ export function traceWorkload(trace: Trace): Workload {
     source: { trace },
     name: trace.name,
     description:
-      `${formatCount(trace.length)} events of a program's allocations, replayed: ` +
-      `${formatCount(trace.blockCount)} blocks, at most ${formatBytes(peakLiveBytes)} live at once`,
+      `${formatCountOf(trace.length, "event")} of a program's allocations, replayed: ` +
+      `${formatCountOf(trace.blockCount, "block")}, at most ${formatBytes(peakLiveBytes)} live at once`,
     operations: trace.length,
     operation: "event",
     bytesAllocated,

@@ -18,3 +18,8 @@ export function formatRatio(ratio: number): string {
 export function formatCount(count: number): string {
   return count.toLocaleString("en-US");
 }
+
+/** A count and what it counts, in the singular for one: "1 block", "25,275 blocks". */
+export function formatCountOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : plural}`;
+}

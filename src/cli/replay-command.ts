@@ -1,7 +1,7 @@
 /** `linmem replay FILE`: one trace on one allocator, every block verified, optionally `check()` after every event. */
 import type { Contender } from "../bench/contender.js";
 import { traceNeeds } from "../bench/trace-workload.js";
-import { formatBytes, formatCount, formatRatio } from "../bench/units.js";
+import { formatBytes, formatCountOf, formatRatio } from "../bench/units.js";
 import { loadTrace } from "../trace/load.js";
 import { replay } from "../trace/replay.js";
 import { chooseContender, defaultReplayContender } from "./choose.js";
@@ -15,12 +15,7 @@ export async function replayCommand(args: string[], io: CommandIo, contenders: r
   const settings = replaySettings(args);
   const fallback = defaultReplayContender(contenders);
   if (settings.help) {
-    io.out(
-      replayHelp(
-        contenders.map(({ name }) => name),
-        fallback?.name ?? "none",
-      ),
-    );
+    io.out(replayHelp(contenders, fallback?.name ?? "none"));
     return 0;
   }
   const name = settings.allocator ?? fallback?.name;
@@ -62,8 +57,8 @@ export async function replayCommand(args: string[], io: CommandIo, contenders: r
   const checked = settings.check ? ", check() after every event" : "";
   io.out(
     [
-      `${trace.name} on ${name}: ${formatCount(result.events)} events, every block verified${checked}: no divergence`,
-      `  peak live   ${formatBytes(live)} in ${formatCount(result.peakLiveBlocks)} blocks`,
+      `${trace.name} on ${name}: ${formatCountOf(result.events, "event")}, every block verified${checked}: no divergence`,
+      `  peak live   ${formatBytes(live)} in ${formatCountOf(result.peakLiveBlocks, "block")}`,
       `  footprint   ${ofLive(result.peakFootprint, "not in linear memory")}`,
       `  memory      ${ofLive(result.memorySize, "no memory size of its own")}`,
       `  time        ${seconds.toFixed(2)} s, verification included`,

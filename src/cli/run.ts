@@ -2,13 +2,16 @@
 
 import type { Contender } from "../bench/contender.js";
 import { CONTENDERS } from "../bench/contenders.js";
-import { demo } from "../demo.js";
 import { benchCommand } from "./bench-command.js";
 import { defaultReplayContender } from "./choose.js";
+import { demo } from "./demo-command.js";
 import type { CommandIo } from "./io.js";
+import { mapCommand } from "./map-command.js";
 import { replayCommand } from "./replay-command.js";
-import { benchHelp, generalHelp, replayHelp } from "./usage.js";
+import { benchHelp, generalHelp, mapHelp, replayHelp, viewHelp } from "./usage.js";
 import { UsageError } from "./usage-error.js";
+import { packageVersion } from "./version.js";
+import { viewCommand } from "./view-command.js";
 
 /**
  * Runs `linmem` with the arguments after the program's name. Resolves to the exit status: 0 when all went well, 1
@@ -26,9 +29,18 @@ export async function run(
         return await benchCommand(args, io, contenders);
       case "replay":
         return await replayCommand(args, io, contenders);
+      case "map":
+        return mapCommand(args, io);
+      case "view":
+        return viewCommand(args, io);
       case "demo":
         if (args.length > 0) throw new UsageError(null, "demo takes no arguments");
         demo((line) => io.out(`${line}\n`));
+        return 0;
+      case "version":
+      case "--version":
+      case "-v":
+        io.out(`linmem ${packageVersion()}\n`);
         return 0;
       case "help":
       case "--help":
@@ -39,7 +51,10 @@ export async function run(
         io.err(generalHelp());
         return 2;
       default:
-        throw new UsageError(null, `unknown command "${command}"; the commands are bench, replay, demo and help`);
+        throw new UsageError(
+          null,
+          `unknown command "${command}"; the commands are bench, replay, map, view, demo and help`,
+        );
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -55,9 +70,10 @@ export async function run(
 }
 
 function help(command: string | undefined, contenders: readonly Contender[]): string {
-  const names = contenders.map(({ name }) => name);
-  if (command === "bench") return benchHelp(names);
-  if (command === "replay") return replayHelp(names, defaultReplayContender(contenders)?.name ?? "none");
+  if (command === "bench") return benchHelp(contenders);
+  if (command === "replay") return replayHelp(contenders, defaultReplayContender(contenders)?.name ?? "none");
+  if (command === "map") return mapHelp();
+  if (command === "view") return viewHelp();
   if (command === undefined) return generalHelp();
-  throw new UsageError(null, `no help for "${command}"; the commands are bench, replay, demo and help`);
+  throw new UsageError(null, `no help for "${command}"; the commands are bench, replay, map, view, demo and help`);
 }

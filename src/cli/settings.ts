@@ -7,13 +7,27 @@ export const DEFAULT_RUNS = 5;
 /** Seconds. */
 export const DEFAULT_TIME_LIMIT = 60;
 
+/**
+ * The bounds of each numeric option. The ring keeps every block's size in a Uint32Array, 4 bytes a step, so its
+ * steps stop at 100 million (400 MB); the blocks it holds at once must fit in a 32-bit memory.
+ */
+const LIMITS = {
+  runs: [1, 1000],
+  ringLive: [1, 10_000_000],
+  ringSteps: [1, 100_000_000],
+  seed: [0, 0xffff_ffff],
+  timeLimit: [1, 86_400],
+  threads: [1, 64],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** The most bytes a ring may hold at once: a 32-bit memory's 4 GiB. */
+const RING_LIVE_BYTES_LIMIT = 2 ** 32;
+
 export const WORKLOAD_KINDS = ["ring", "trace", "threads"] as const;
 /** The workloads run when --workload is not given: the threads workload only when --threads is. */
 export const DEFAULT_WORKLOADS: readonly WorkloadKind[] = ["ring", "trace"];
 /** The thread counts of the threads workload when --threads is not given. */
 export const DEFAULT_THREADS = [1, 2, 4];
-/** The most threads the threads workload runs at once. */
-export const MAX_THREADS = 64;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 export const FORMATS = ["table", "json", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -70,13 +84,16 @@ export function benchSettings(args: string[]): BenchSettings {
     }),
   );
   const traces = values.trace ?? [];
+  if (traces.includes("")) throw new UsageError("bench", "--trace names no file");
   const threadsGiven = values.threads !== undefined;
   const workloads =
     values.workload === undefined
       ? threadsGiven
         ? ["threads" as const]
         : [...DEFAULT_WORKLOADS]
-      : unique(values.workload.flatMap(list).map((kind) => oneOf("bench", "--workload", kind, WORKLOAD_KINDS)));
+      : unique(
+          nonEmptyList("--workload", values.workload).map((kind) => oneOf("bench", "--workload", kind, WORKLOAD_KINDS)),
+        );
   if (traces.length > 0 && !workloads.includes("trace")) {
     throw new UsageError("bench", "--trace is given, but --workload leaves out trace");
   }
@@ -84,7 +101,23 @@ export function benchSettings(args: string[]): BenchSettings {
     throw new UsageError("bench", "--threads is given, but --workload leaves out threads");
   }
   const ring = RING_DEFAULTS;
-  const sizes = values["ring-sizes"] === undefined ? [ring.minSize, ring.maxSize] : sizeRange(values["ring-sizes"]);
+  const sizes: readonly [number, number] =
+    values["ring-sizes"] === undefined ? [ring.minSize, ring.maxSize] : sizeRange(values["ring-sizes"]);
+  const liveBlocks =
+    values["ring-live"] === undefined
+      ? [ring.liveBlocks]
+      : unique(
+          nonEmptyList("--ring-live", [values["ring-live"]]).map((count) =>
+            whole("--ring-live", count, LIMITS.ringLive),
+          ),
+        );
+  const mostLive = Math.max(...liveBlocks);
+  if (mostLive * sizes[1] > RING_LIVE_BYTES_LIMIT) {
+    throw new UsageError(
+      "bench",
+      `--ring-live ${mostLive} with blocks of up to ${sizes[1]} bytes may hold more than a memory's 4 GiB at once`,
+    );
+  }
   const chart = values.chart ?? null;
   if (chart !== null && !chart.endsWith(".svg"))
     throw new UsageError("bench", `--chart writes SVG: name a .svg file, not "${chart}"`);
@@ -92,26 +125,23 @@ export function benchSettings(args: string[]): BenchSettings {
     help: values.help === true,
     workloads,
     traces,
-    allocators: values.allocators === undefined ? null : unique(values.allocators.flatMap(list)),
-    runs: whole("--runs", values.runs, DEFAULT_RUNS, 1, 1000),
+    allocators: values.allocators === undefined ? null : unique(nonEmptyList("--allocators", values.allocators)),
+    runs: optionalWhole("--runs", values.runs, DEFAULT_RUNS, LIMITS.runs),
     format: values.format === undefined ? "table" : oneOf("bench", "--format", values.format, FORMATS),
     chart,
     ring: {
-      liveBlocks:
-        values["ring-live"] === undefined
-          ? [ring.liveBlocks]
-          : unique(list(values["ring-live"]).map((count) => whole("--ring-live", count, 0, 1, 10_000_000))),
-      steps: whole("--ring-steps", values["ring-steps"], ring.steps, 0, 1_000_000_000),
-      minSize: sizes[0] as number,
-      maxSize: sizes[1] as number,
-      seed: whole("--seed", values.seed, ring.seed, 0, 0xffff_ffff),
+      liveBlocks,
+      steps: optionalWhole("--ring-steps", values["ring-steps"], ring.steps, LIMITS.ringSteps),
+      minSize: sizes[0],
+      maxSize: sizes[1],
+      seed: optionalWhole("--seed", values.seed, ring.seed, LIMITS.seed),
     },
-    timeLimit: whole("--time-limit", values["time-limit"], DEFAULT_TIME_LIMIT, 1, 86_400),
+    timeLimit: optionalWhole("--time-limit", values["time-limit"], DEFAULT_TIME_LIMIT, LIMITS.timeLimit),
     inProcess: values["in-process"] === true,
     threads:
       values.threads === undefined
         ? [...DEFAULT_THREADS]
-        : unique(list(values.threads).map((count) => whole("--threads", count, 0, 1, MAX_THREADS))),
+        : unique(nonEmptyList("--threads", [values.threads]).map((count) => whole("--threads", count, LIMITS.threads))),
   };
 }
 
@@ -143,29 +173,44 @@ export function replaySettings(args: string[]): ReplaySettings {
   };
 }
 
-/** Runs parseArgs, turning its errors into usage errors of the command. */
-function parsing<T>(command: string, parse: () => T): T {
+/** Runs parseArgs, turning its errors into usage errors of the command, each one line. */
+export function parsing<T>(command: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    // Node's first sentence says it: "Unknown option '--x'", "Option '--runs <value>' argument missing".
-    const message = (error as Error).message.split(/\.\s/)[0] as string;
-    throw new UsageError(command, message.charAt(0).toLowerCase() + message.slice(1));
+    // Node's first sentence says it: "Unknown option '--x'", "Option '--runs <value>' argument missing". For a value
+    // that starts with a dash ("--runs -1") it adds how to give one: "To specify an option argument starting with a
+    // dash use '--runs=-XYZ'", which is kept.
+    const sentences = (error as Error).message.split(/(?<=[.?])\s+/).map((sentence) => sentence.replace(/\.$/, ""));
+    const hint = sentences.slice(1).find((sentence) => sentence.startsWith("To specify"));
+    const message = [sentences[0] as string, ...(hint === undefined ? [] : [hint])].join("; ");
+    throw new UsageError(command, lowerFirst(message));
   }
 }
 
-/** A whole number from `min` to `max` (digits, perhaps grouped by "_"), or `fallback` when the option is absent. */
-function whole(option: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const digits = text;
-  const value = /^\d+(_\d+)*$/.test(digits) ? Number(digits.replaceAll("_", "")) : Number.NaN;
+/** A whole number within `[min, max]`, or `fallback` when the option is absent. */
+function optionalWhole(
+  option: string,
+  text: string | undefined,
+  fallback: number,
+  limits: readonly [number, number],
+): number {
+  return text === undefined ? fallback : whole(option, text, limits);
+}
+
+/**
+ * A whole number within `[min, max]`: decimal digits, perhaps grouped by "_". Anything else, a sign, a fraction or an
+ * exponent included, is refused, as is a number out of bounds, each with the bounds.
+ */
+function whole(option: string, text: string, [min, max]: readonly [number, number]): number {
+  const value = /^\d+(_\d+)*$/.test(text) ? Number(text.replaceAll("_", "")) : Number.NaN;
   if (!(value >= min && value <= max)) {
-    throw new UsageError("bench", `${option} expects a whole number from ${min} to ${max}, got "${digits}"`);
+    throw new UsageError("bench", `${option} expects a whole number from ${min} to ${max}, got "${text}"`);
   }
   return value;
 }
 
-function oneOf<T extends string>(command: string, option: string, value: string, choices: readonly T[]): T {
+export function oneOf<T extends string>(command: string, option: string, value: string, choices: readonly T[]): T {
   if (!(choices as readonly string[]).includes(value)) {
     throw new UsageError(command, `${option} expects one of ${choices.join(", ")}, got "${value}"`);
   }
@@ -173,7 +218,7 @@ function oneOf<T extends string>(command: string, option: string, value: string,
 }
 
 /** "8..512" as [8, 512]. */
-function sizeRange(text: string): [number, number] {
+function sizeRange(text: string): readonly [number, number] {
   const match = /^(\d+)\.\.(\d+)$/.exec(text);
   const [min, max] = match === null ? [Number.NaN, Number.NaN] : [Number(match[1]), Number(match[2])];
   if (!(min <= max) || max > 0x4000_0000) {
@@ -185,11 +230,20 @@ function sizeRange(text: string): [number, number] {
   return [min, max];
 }
 
-function list(text: string): string[] {
-  return text
-    .split(",")
-    .map((item) => item.trim())
-    .filter((item) => item !== "");
+/** The items of comma-separated lists, given once or more; a usage error when they name nothing. */
+function nonEmptyList(option: string, texts: readonly string[]): string[] {
+  const items = texts.flatMap((text) =>
+    text
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item !== ""),
+  );
+  if (items.length === 0) throw new UsageError("bench", `${option} names nothing: give a comma-separated list`);
+  return items;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function unique<T>(items: T[]): T[] {

@@ -15,6 +15,7 @@
  *
  * Hot loops should read a view once into a local and use it until they next grow the memory.
  */
+import type { WebAssemblyMemory } from "../webassembly-types.js";
 
 /** Bytes in one WebAssembly page. */
 export const PAGE_SIZE = 65536;
@@ -43,13 +44,13 @@ export interface WrapOptions {
  * Anything `LinearMemory.wrap` accepts. A `SharedArrayBuffer` made with a `maxByteLength` (or an `ArrayBuffer` made
  * resizable) is growable; any other buffer has a fixed size.
  */
-export type MemorySource = LinearMemory | WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer;
+export type MemorySource = LinearMemory | WebAssemblyMemory | ArrayBuffer | SharedArrayBuffer;
 
 type Buffer = ArrayBuffer | SharedArrayBuffer;
 
 export class LinearMemory {
   /** The WebAssembly memory behind this object, or null when it wraps a plain buffer. */
-  readonly memory: WebAssembly.Memory | null;
+  readonly memory: WebAssemblyMemory | null;
   /** True when the bytes live in a `SharedArrayBuffer`. */
   readonly shared: boolean;
   /** The page count this memory may not grow beyond. */
@@ -67,7 +68,7 @@ export class LinearMemory {
   private viewF32!: Float32Array;
   private viewF64!: Float64Array;
 
-  private constructor(memory: WebAssembly.Memory | null, buffer: Buffer, maximumPages: number) {
+  private constructor(memory: WebAssemblyMemory | null, buffer: Buffer, maximumPages: number) {
     this.memory = memory;
     this.shared = isShared(buffer);
     this.maximumPages = maximumPages;

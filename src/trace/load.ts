@@ -1,11 +1,19 @@
 /** Reads trace files from disk, gzip-compressed or plain (Node only). */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parseTrace, type Trace } from "./trace.js";
 
-/** The trace the project ships: the first 50,000 events of the sqlite3 trace, so that no outside file is needed. */
+/**
+ * The repository's sample trace: the first 50,000 events of the sqlite3 trace, so that a clone needs no outside file.
+ * The package does not ship it (it would be half the package), so an installed linmem has none.
+ */
 export const SAMPLE_TRACE = new URL("../../traces/sample.trace.gz", import.meta.url);
+
+/** The sample trace where it is present (in a clone of the repository), else null. */
+export function sampleTrace(): URL | null {
+  return existsSync(SAMPLE_TRACE) ? SAMPLE_TRACE : null;
+}
 
 export function loadTrace(path: string | URL): Trace {
   let bytes: Buffer;

@@ -40,16 +40,22 @@ export interface ReplayResult extends HeapReplayResult {
   memorySize: number;
 }
 
-/** A replay that went wrong, at the event it went wrong at. */
+/**
+ * A replay that went wrong, at the line of the trace it went wrong at, as a parse error names it:
+ * "sqlite.trace.gz:1235 (f 17): block 17 (at 5128, 40 bytes): byte 0 changed".
+ */
 export class ReplayError extends Error {
-  /** The index of the event, counting from 0. */
-  readonly event: number;
+  /** The line of the event, counting from 1; null for the verification at the end. */
+  readonly line: number | null;
 
-  /** `where` is the event as its line reads ("f 17"), or "the end" for the final verification. */
-  constructor(trace: string, event: number, where: string, message: string, options?: ErrorOptions) {
-    super(`${trace}, event ${event} (${where}): ${message}`, options);
+  /** `event` is the event as its line reads ("f 17"), or null for the verification at the end. */
+  constructor(trace: string, line: number | null, event: string | null, message: string, options?: ErrorOptions) {
+    super(
+      line === null || event === null ? `${trace}, at the end: ${message}` : `${trace}:${line} (${event}): ${message}`,
+      options,
+    );
     this.name = "ReplayError";
-    this.event = event;
+    this.line = line;
   }
 }
 
@@ -76,10 +82,12 @@ export function replay(trace: Trace, target: Allocator | Heap, options: ReplayOp
   /** What the progress callback threw, which is passed on as it is. */
   let interruption: unknown = null;
 
-  /** A ReplayError at the current event, naming it as its line reads ("f 17"), or the end of the trace. */
+  /** A ReplayError at the current event, naming its line and the event as the line reads ("f 17"), or the end. */
   const failure = (message: string, cause?: unknown): ReplayError => {
-    const where = event < trace.length ? describeEvent(trace, event) : "the end";
-    return new ReplayError(trace.name, event, where, message, cause === undefined ? undefined : { cause });
+    const options = cause === undefined ? undefined : { cause };
+    return event < trace.length
+      ? new ReplayError(trace.name, trace.lines[event] as number, describeEvent(trace, event), message, options)
+      : new ReplayError(trace.name, null, null, message, options);
   };
 
   const expectIntact = (id: number, length: number): void => {

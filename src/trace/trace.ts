@@ -7,7 +7,8 @@
  *     r ID SIZE         resize block ID to SIZE bytes, keeping its contents
  *     f ID              free block ID
  *
- * Ids are never reused. Blocks still live at the end were never freed. Blank lines are skipped.
+ * Ids are never reused. Blocks still live at the end were never freed. Blank lines are skipped; a trace with no event
+ * is refused as empty. Messages name the line of the text, counting from 1.
  *
  * A parsed trace keeps its events in parallel typed arrays, so that replaying millions of them allocates nothing.
  */
@@ -29,16 +30,19 @@ export interface Trace {
   readonly sizes: Uint32Array;
   /** The alignment asked for by an aligned allocation, else 0. */
   readonly aligns: Uint32Array;
+  /** The line of the text each event is on, counting from 1, for messages. */
+  readonly lines: Uint32Array;
   /** One more than the largest block id. */
   readonly blockCount: number;
 }
 
-/** A trace that cannot be read: the line, and what was expected there. */
+/** A trace that cannot be read: the line, and what was expected there; or a trace with no event at all. */
 export class TraceFormatError extends Error {
-  readonly line: number;
+  /** The line, counting from 1; null for what is wrong with the trace as a whole. */
+  readonly line: number | null;
 
-  constructor(name: string, line: number, message: string) {
-    super(`${name}:${line}: ${message}`);
+  constructor(name: string, line: number | null, message: string) {
+    super(line === null ? `${name}: ${message}` : `${name}:${line}: ${message}`);
     this.name = "TraceFormatError";
     this.line = line;
   }
@@ -89,6 +93,7 @@ export function parseTrace(source: string | Uint8Array, name = "trace"): Trace {
   const ids = new Uint32Array(capacity);
   const sizes = new Uint32Array(capacity);
   const aligns = new Uint32Array(capacity);
+  const lines = new Uint32Array(capacity);
   /** 0: never seen, 1: live, 2: freed. */
   let states = new Uint8Array(1024);
   let length = 0;
@@ -148,6 +153,7 @@ export function parseTrace(source: string | Uint8Array, name = "trace"): Trace {
     }
     kinds[length] = kind;
     ids[length] = id;
+    lines[length] = lineNumber;
     if (kind === EVENT_ALLOCATE_ALIGNED) {
       const align = values[1] as number;
       if (align === 0 || (align & (align - 1)) !== 0) {
@@ -160,6 +166,7 @@ export function parseTrace(source: string | Uint8Array, name = "trace"): Trace {
     }
     length++;
   }
+  if (length === 0) throw new TraceFormatError(name, null, "the trace is empty: it has no events");
   return {
     name,
     length,
@@ -167,6 +174,7 @@ export function parseTrace(source: string | Uint8Array, name = "trace"): Trace {
     ids: ids.subarray(0, length),
     sizes: sizes.subarray(0, length),
     aligns: aligns.subarray(0, length),
+    lines: lines.subarray(0, length),
     blockCount,
   };
 }
@@ -187,9 +195,17 @@ function parseLineText(text: string, name: string, lineNumber: number): ParsedLi
     throw new TraceFormatError(name, lineNumber, `expected "${format.usage}", found "${line}"`);
   }
   const values = fields.slice(1).map((field) => Number(field));
+  const names = format.usage.split(" ").slice(1);
   for (let i = 0; i < values.length; i++) {
-    if (!/^\d+$/.test(fields[i + 1] as string) || (values[i] as number) > LARGEST_NUMBER) {
+    if (!/^\d+$/.test(fields[i + 1] as string)) {
       throw new TraceFormatError(name, lineNumber, `expected "${format.usage}" with whole numbers, found "${line}"`);
+    }
+    if ((values[i] as number) > LARGEST_NUMBER) {
+      throw new TraceFormatError(
+        name,
+        lineNumber,
+        `${names[i]} ${fields[i + 1]} is too large, the largest is ${LARGEST_NUMBER}: "${line}"`,
+      );
     }
   }
   return { format, values };

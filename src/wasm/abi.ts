@@ -9,6 +9,7 @@
  * `env.now`, and exports `lock_setup`, by which the host sets up the instance's use of the heap's lock
  * (src/allocator/lock.ts), and `lock_owner`.
  */
+import type { WebAssemblyGlobal, WebAssemblyInstance } from "../webassembly-types.js";
 
 /** A type rather than an interface, so that it passes as is for a module's imports (`{ linmem: heap.exports }`). */
 export type AllocatorExports = {
@@ -43,7 +44,7 @@ export type AllocatorExports = {
    * Why the last refused call was refused: one of TRAP_CODE_NUMBERS, stored before a trap or a return of 0; 0 until a
    * call is refused. A host may set it back to 0 after reading it.
    */
-  trap_code: WebAssembly.Global;
+  trap_code: WebAssemblyGlobal;
 };
 
 /** What the shared build adds. */
@@ -55,7 +56,7 @@ export type SharedAllocatorExports = AllocatorExports & {
    */
   lock_setup(owner: number, timeoutMs: number, mayWait: number): void;
   /** The instance's tag, as set (2 until then). */
-  lock_owner: WebAssembly.Global;
+  lock_owner: WebAssemblyGlobal;
 };
 
 /** What the shared build imports besides its memory: a monotonic clock in milliseconds. */
@@ -79,7 +80,7 @@ export const ALLOCATOR_FUNCTIONS = [
 ] as const;
 
 /** The exports of an instance, after checking that it is an allocator module. */
-export function allocatorExports(instance: WebAssembly.Instance, name: string): AllocatorExports {
+export function allocatorExports(instance: WebAssemblyInstance, name: string): AllocatorExports {
   const exports = instance.exports;
   for (const exportName of ALLOCATOR_FUNCTIONS) {
     if (typeof exports[exportName] !== "function") {
@@ -91,7 +92,7 @@ export function allocatorExports(instance: WebAssembly.Instance, name: string): 
 }
 
 /** The exports of an instance of a shared build, after checking that it is one. */
-export function sharedAllocatorExports(instance: WebAssembly.Instance, name: string): SharedAllocatorExports {
+export function sharedAllocatorExports(instance: WebAssemblyInstance, name: string): SharedAllocatorExports {
   const exports = allocatorExports(instance, name);
   if (typeof instance.exports.lock_setup !== "function") {
     throw new TypeError(`the ${name} shared module does not export the function lock_setup`);
@@ -100,7 +101,7 @@ export function sharedAllocatorExports(instance: WebAssembly.Instance, name: str
   return exports as SharedAllocatorExports;
 }
 
-function requireGlobal(exports: WebAssembly.Exports, global: string, name: string): void {
+function requireGlobal(exports: WebAssemblyInstance["exports"], global: string, name: string): void {
   if (!(exports[global] instanceof WebAssembly.Global)) {
     throw new TypeError(`the ${name} module does not export the global ${global}`);
   }

@@ -26,6 +26,7 @@
 import type { LockOptions } from "../allocator/lock.js";
 import { ALIGNMENT, alignUp } from "../allocator/size.js";
 import { LinearMemory, MAX_PAGES, type MemorySource } from "../memory/linear-memory.js";
+import type { WebAssemblyImports, WebAssemblyInstance } from "../webassembly-types.js";
 import { importableMemory, initHeap, instantiateAllocator } from "./loader.js";
 import { memoryImport } from "./memory-import.js";
 import { type AllocatorModuleName, requireModuleName } from "./modules.js";
@@ -37,20 +38,23 @@ export interface LinkOptions extends LockOptions {
   /** The memory to share, a WebAssembly.Memory (or a LinearMemory wrapping one); default a new one, as the program asks. */
   memory?: MemorySource;
   /** The program's other imports. `env.memory` and the module `linmem` are added. */
-  imports?: WebAssembly.Imports;
+  imports?: WebAssemblyImports;
   /** Where the heap begins; default the program's `__heap_base`, rounded up to 8. It may not lie below that. */
   heapBase?: number;
 }
 
 export interface LinkedProgram {
-  instance: WebAssembly.Instance;
+  instance: WebAssemblyInstance;
   /** The heap the program allocates in, as JavaScript sees it. */
   heap: WasmAllocator;
   memory: LinearMemory;
 }
 
 /** Instantiates `program`, the bytes of a WebAssembly module, with an allocator module as its malloc family. */
-export async function linkProgram(program: BufferSource, options: LinkOptions): Promise<LinkedProgram> {
+export async function linkProgram(
+  program: ArrayBufferView<ArrayBuffer> | ArrayBuffer,
+  options: LinkOptions,
+): Promise<LinkedProgram> {
   requireModuleName(options.allocator);
   const bytes = ArrayBuffer.isView(program)
     ? new Uint8Array(program.buffer, program.byteOffset, program.byteLength)
@@ -90,7 +94,7 @@ function memoryFor(bytes: Uint8Array): LinearMemory {
 }
 
 /** The heap base: the program's `__heap_base`, or one given at or above it. */
-function heapBaseFor(instance: WebAssembly.Instance, given: number | undefined): number {
+function heapBaseFor(instance: WebAssemblyInstance, given: number | undefined): number {
   const exported = instance.exports.__heap_base;
   if (!(exported instanceof WebAssembly.Global)) {
     if (given !== undefined) return given;

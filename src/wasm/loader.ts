@@ -20,6 +20,7 @@ import {
   threadMayWait,
 } from "../allocator/lock.js";
 import { LinearMemory, type MemorySource } from "../memory/linear-memory.js";
+import type { WebAssemblyMemory } from "../webassembly-types.js";
 import { type AllocatorExports, allocatorExports, sharedAllocatorExports } from "./abi.js";
 import { type AllocatorModuleName, allocatorModule, requireModuleName } from "./modules.js";
 import { translateTrap } from "./traps.js";
@@ -66,7 +67,9 @@ export function initHeap(
   try {
     exports.init(heapBase);
   } catch (error) {
-    throw translateTrap(error, exports.trap_code, name, `init(${heapBase})`);
+    throw translateTrap(error, exports.trap_code, name, `init(${heapBase})`, () =>
+      TYPESCRIPT_TWINS[name](memory, { heapBase }),
+    );
   }
   return bind(name, memory, heapBase, exports, TYPESCRIPT_TWINS[name].attach(memory, heapBase, options));
 }
@@ -91,12 +94,12 @@ async function attach<N extends AllocatorModuleName>(
 export const loadAllocator: LoadAllocator = Object.assign(create, { attach });
 
 /** A memory an allocator module can import: a WebAssembly.Memory, shared or not, wrapped. */
-export function importableMemory(source: MemorySource): LinearMemory & { memory: WebAssembly.Memory } {
+export function importableMemory(source: MemorySource): LinearMemory & { memory: WebAssemblyMemory } {
   const memory = LinearMemory.wrap(source);
   if (memory.memory === null) {
     throw new TypeError("an allocator module imports its memory: give it a WebAssembly.Memory, not a plain buffer");
   }
-  return memory as LinearMemory & { memory: WebAssembly.Memory };
+  return memory as LinearMemory & { memory: WebAssemblyMemory };
 }
 
 /**
@@ -105,7 +108,7 @@ export function importableMemory(source: MemorySource): LinearMemory & { memory:
  */
 export async function instantiateAllocator(
   name: AllocatorModuleName,
-  memory: LinearMemory & { memory: WebAssembly.Memory },
+  memory: LinearMemory & { memory: WebAssemblyMemory },
   options: LockOptions = {},
 ): Promise<AllocatorExports> {
   const shared = memory.shared;

@@ -6,6 +6,7 @@
  * Each module comes in two builds: for an unshared memory, and for a memory shared between threads (`shared`), whose
  * every entry point takes the heap's lock (assembly/threads/, docs/threads.md).
  */
+import type { WebAssemblyModule } from "../webassembly-types.js";
 import { ALLOCATOR_MODULES, SHARED_ALLOCATOR_MODULES } from "./generated/allocator-modules.js";
 
 /** The name of an allocator module: the name of its source in assembly/. */
@@ -38,13 +39,13 @@ export function allocatorModuleBytes(
   return bytes;
 }
 
-const compiled = new Map<string, Promise<WebAssembly.Module>>();
+const compiled = new Map<string, Promise<WebAssemblyModule>>();
 
 /** An allocator module, compiled once and shared by every instance. */
 export function allocatorModule(
   name: AllocatorModuleName,
   options: ModuleBuildOptions = {},
-): Promise<WebAssembly.Module> {
+): Promise<WebAssemblyModule> {
   const key = options.shared === true ? `${name} shared` : name;
   let module = compiled.get(key);
   if (module === undefined) {

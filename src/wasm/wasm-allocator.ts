@@ -1,18 +1,20 @@
 /**
  * An allocator module seen through the `BlockAllocator` contract: allocation, freeing and resizing go into the module,
- * and a refusal comes back as the AllocationTrap the TypeScript build throws for the same call. Allocations use the C
- * family, whose refusals return 0, so that a refused call costs no exception inside WebAssembly.
+ * and a refusal comes back as the AllocationTrap the TypeScript build throws for the same call, in the same words
+ * (traps.ts). Allocations use the C family, whose refusals return 0, so that a refused call costs no exception inside
+ * WebAssembly.
  *
  * The module's TypeScript twin is attached to the same heap and answers `check()`, `stats()` and `walk()`: both builds
  * keep the heap in one format, so either may read it at any time. On a shared memory, the module (its shared build)
  * and the twin take the heap's lock alike.
  *
  * Numbers cross into WebAssembly as u32, so a size, alignment or pointer that is not one would arrive truncated; those
- * are refused here, with the same trap code as the TypeScript build, and so is what the C family accepts but the
- * contract does not (an alignment of 1, 2 or 4, a usable size of 0). The module checks everything else.
+ * are refused here, as the TypeScript build refuses them, and so is what the C family accepts but the contract does
+ * not (an alignment of 1, 2 or 4, a usable size of 0): a pointer goes to the twin, which refuses it in its words and
+ * changes nothing. The module checks everything else.
  */
 import { AllocatorBase, type BlockAllocator, type BlockInfo, type HeapStats } from "../allocator/contract.js";
-import { ALIGNMENT, invalidPointer, requireAlignment, requireSize } from "../allocator/size.js";
+import { ALIGNMENT, requireAlignment, requireSize } from "../allocator/size.js";
 import type { LinearMemory } from "../memory/linear-memory.js";
 import type { AllocatorExports, SharedAllocatorExports } from "./abi.js";
 import { refusal, translateTrap } from "./traps.js";
@@ -54,39 +56,43 @@ export class WasmAllocator extends AllocatorBase implements BlockAllocator {
     // requireSize throws for every number that is not a u32.
     if (!isU32(size)) requireSize(size, "allocate");
     const ptr = this.exports.malloc(size);
-    if (ptr === 0) throw this.refused(`allocate(${size})`);
+    if (ptr === 0) throw this.refused(`allocate(${size})`, () => this.twin.allocate(size));
     return ptr >>> 0;
   }
 
   free(ptr: number): void {
-    if (!isU32(ptr)) throw invalidPointer("free", ptr, "not a block of this heap");
+    if (!isU32(ptr)) {
+      this.twin.free(ptr);
+      return;
+    }
     try {
       this.exports.free(ptr);
     } catch (error) {
-      throw this.translate(error, `free(${ptr})`);
+      throw this.translate(error, `free(${ptr})`, () => this.twin.free(ptr));
     }
   }
 
   reallocate(ptr: number, size: number): number {
     if (ptr === 0) return this.allocate(size);
     if (!isU32(size)) requireSize(size, "reallocate");
-    if (!isU32(ptr)) throw invalidPointer("reallocate", ptr, "not a block of this heap");
+    if (!isU32(ptr)) return this.twin.reallocate(ptr, size);
+    const sameCallOnTwin = () => this.twin.reallocate(ptr, size);
     let moved: number;
     try {
       moved = this.exports.realloc(ptr, size);
     } catch (error) {
-      throw this.translate(error, `reallocate(${ptr}, ${size})`);
+      throw this.translate(error, `reallocate(${ptr}, ${size})`, sameCallOnTwin);
     }
-    if (moved === 0) throw this.refused(`reallocate(${ptr}, ${size})`);
+    if (moved === 0) throw this.refused(`reallocate(${ptr}, ${size})`, sameCallOnTwin);
     return moved >>> 0;
   }
 
   usableSize(ptr: number): number {
-    if (!isU32(ptr) || ptr === 0) throw invalidPointer("usableSize", ptr, "not a block of this heap");
+    if (!isU32(ptr) || ptr === 0) return this.twin.usableSize(ptr);
     try {
       return this.exports.malloc_usable_size(ptr) >>> 0;
     } catch (error) {
-      throw this.translate(error, `usableSize(${ptr})`);
+      throw this.translate(error, `usableSize(${ptr})`, () => this.twin.usableSize(ptr));
     }
   }
 
@@ -94,7 +100,8 @@ export class WasmAllocator extends AllocatorBase implements BlockAllocator {
     try {
       this.exports.reset_memory();
     } catch (error) {
-      throw this.translate(error, "reset()");
+      // Only a shared build refuses a reset, as LOCK_TIMEOUT, which is not asked of the twin.
+      throw this.translate(error, "reset()", () => {});
     }
   }
 
@@ -117,15 +124,17 @@ export class WasmAllocator extends AllocatorBase implements BlockAllocator {
       requireAlignment(align, "allocate");
     }
     const ptr = this.exports.aligned_alloc(align, size);
-    if (ptr === 0) throw this.refused(`allocate(${size}, ${align})`);
+    if (ptr === 0) throw this.refused(`allocate(${size}, ${align})`, () => this.twin.allocate(size, align));
     return ptr >>> 0;
   }
 
-  private refused(call: string): unknown {
-    return refusal(this.exports.trap_code, this.name, call);
+  /** The error for a call of the C family that returned 0: the refusal, as the twin words it for the same call. */
+  private refused(call: string, sameCallOnTwin: () => unknown): unknown {
+    return refusal(this.exports.trap_code, this.name, call, sameCallOnTwin);
   }
 
-  private translate(error: unknown, call: string): unknown {
-    return translateTrap(error, this.exports.trap_code, this.name, call);
+  /** The error to throw for one out of the module: a refusal, as the twin words it for the same call. */
+  private translate(error: unknown, call: string, sameCallOnTwin: () => unknown): unknown {
+    return translateTrap(error, this.exports.trap_code, this.name, call, sameCallOnTwin);
   }
 }

@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ARENA_STATE_SIZE, type ArenaAllocator, arena, BLOCK_OVERHEAD, TOP_OFFSET } from "../../src/allocator/arena.js";
+import { ARENA_FORMAT, ARENA_STATE_SIZE, type ArenaAllocator, arena } from "../../src/allocator/arena.js";
+
+const { BLOCK_OVERHEAD, TOP_OFFSET } = ARENA_FORMAT;
+
 import type { BlockInfo } from "../../src/allocator/contract.js";
 import { AllocationTrap, HeapCorruptionError } from "../../src/allocator/errors.js";
 import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";

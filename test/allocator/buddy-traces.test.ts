@@ -1,12 +1,10 @@
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buddy } from "../../src/allocator/buddy.js";
 import { LinearMemory } from "../../src/memory/linear-memory.js";
 import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
 import { replay } from "../../src/trace/replay.js";
 import type { Trace } from "../../src/trace/trace.js";
-
-const SHARED_TRACES = "/work/shared/traces";
+import { itOnEachSharedTrace } from "../support/shared-traces.js";
 
 /** The first `length` events of a trace: a trace of its own, as every block they free or resize they allocate. */
 function prefix(trace: Trace, length: number): Trace {
@@ -38,17 +36,19 @@ describe("buddy replays traces", () => {
     replay(trace, heap, { verify: true, checkEveryStep: true });
   });
 
-  describe.skipIf(!existsSync(SHARED_TRACES))("the shared traces", () => {
-    for (const name of ["jq", "sqlite", "perl"]) {
-      it(`replays ${name} with every block verified`, () => {
-        const trace = loadTrace(`${SHARED_TRACES}/${name}.trace.gz`);
+  describe("the traces of real programs", () => {
+    itOnEachSharedTrace(
+      (name) => `replays ${name} with every block verified`,
+      (path) => {
+        const trace = loadTrace(path);
         const heap = buddy(LinearMemory.create());
         const result = replay(trace, heap, { verify: true });
         heap.check();
         expect(result.events).toBe(trace.length);
         expect(result.peakFootprint).toBeGreaterThanOrEqual(result.peakLiveBytes);
         expect(result.peakFootprint).toBeLessThan(2 * result.peakLiveBytes);
-      });
-    }
+      },
+      60_000,
+    );
   });
 });

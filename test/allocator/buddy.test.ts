@@ -367,6 +367,14 @@ describe("buddy refusals change nothing", () => {
     model.verifyAll();
   });
 
+  it("names the end a tree past the largest would need", () => {
+    const heap = buddy(LinearMemory.create());
+    heap.allocate(MAX_ALLOCATION);
+    expect(() => heap.allocate(MAX_ALLOCATION)).toThrow(
+      /allocate\(1073741824\): the heap cannot grow to 4294967296 bytes/,
+    );
+  });
+
   it("OUT_OF_MEMORY when even the first tree does not fit", () => {
     expect(() => buddy(new ArrayBuffer(512), { heapBase: 8 })).toThrow(AllocationTrap);
     expect(() => buddy(new ArrayBuffer(1024), { heapBase: 8 })).not.toThrow();
@@ -513,5 +521,21 @@ describe("buddy in memory", () => {
       { ptr: 256, size: 256, used: false },
       { ptr: 512, size: 512, used: false },
     ]);
+  });
+});
+
+describe("buddy's bitmap and tree, read from outside", () => {
+  it("tell where the bitmap is and where the tree ends, which walk() leaves out, as the tree grows", () => {
+    const heap = buddy(LinearMemory.create(), { heapBase: 8 });
+    for (const size of [0, 100, 5000, 70_000, 1_000_000]) {
+      heap.allocate(size);
+      const { rootOrder, bitmap } = stateOf(heap);
+      expect(heap.bitmap()).toEqual({ ptr: bitmap, size: 16 << (rootOrder - 6) });
+      expect(heap.treeEnd()).toBe(heap.treeBase + (16 << rootOrder));
+      // The blocks walk() reports, the bitmap and the state below `start` tile the tree.
+      const blocks = blocksOf(heap);
+      const covered = blocks.reduce((sum, block) => sum + block.size, 0) + heap.bitmap().size + heap.start;
+      expect(covered).toBe(heap.treeEnd());
+    }
   });
 });

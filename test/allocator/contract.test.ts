@@ -5,10 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { arena } from "../../src/allocator/arena.js";
 import { buddy } from "../../src/allocator/buddy.js";
-import type { Allocator, AllocatorFactory } from "../../src/allocator/contract.js";
+import type { Allocator, AllocatorFactory, BlockAllocator } from "../../src/allocator/contract.js";
 import { MAX_ALLOCATION } from "../../src/allocator/size.js";
 import { tlsf } from "../../src/allocator/tlsf.js";
-import { LinearMemory } from "../../src/memory/linear-memory.js";
+import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
 import { expectRefused, HeapModel } from "../support/heap-model.js";
 
 const factories: [string, AllocatorFactory<Allocator>][] = [
@@ -42,6 +42,25 @@ describe.each(factories)("%s keeps the contract", (_name, factory) => {
     for (const align of [0, 4, 12, 2 ** 17, 8.5, -8]) {
       expectRefused(allocator, () => allocator.allocate(8, align), "INVALID_ALIGNMENT");
     }
+    model.verifyAll();
+  });
+
+  it("refuses a pointer into a block it handed out, changing nothing", () => {
+    const model = usedHeap();
+    const ptr = model.allocate(48);
+    for (const inside of [ptr + 8, ptr + 16, ptr + 40]) {
+      expectRefused(model.allocator, () => model.allocator.free(inside), "INVALID_POINTER");
+    }
+    model.verifyAll();
+  });
+
+  it("names a resize it cannot make as the resize, and changes nothing", () => {
+    const model = usedHeap();
+    const ptr = model.allocate(100);
+    model.allocate(8);
+    const heap = model.allocator as BlockAllocator;
+    const trap = expectRefused(heap, () => heap.reallocate(ptr, 3 * PAGE_SIZE), "OUT_OF_MEMORY");
+    expect(trap.message).toMatch(new RegExp(`^reallocate\\(${ptr}, ${3 * PAGE_SIZE}\\): `));
     model.verifyAll();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HeapCorruptionError } from "../../src/allocator/errors.js";
-import { TLSF_CONTROL_SIZE, type TlsfAllocator, tlsf } from "../../src/allocator/tlsf.js";
+import { TLSF_CONTROL_SIZE, TLSF_FORMAT, type TlsfAllocator, tlsf } from "../../src/allocator/tlsf.js";
 import { LinearMemory } from "../../src/memory/linear-memory.js";
 
 const HEAP_BASE = 16;
@@ -46,6 +46,25 @@ function listOf(size: number): number {
 }
 
 describe("tlsf check finds what is wrong and where", () => {
+  it("a victim that is listed, used, or not where a block is; and a reserved word that is not 0", () => {
+    const { heap, u32, headers } = sampleHeap();
+    const victimAt = HEAP_BASE + TLSF_FORMAT.VICTIM_OFFSET;
+    u32()[victimAt >>> 2] = headers[1] as number;
+    let error = corruption(heap);
+    expect(error.offset).toBe(victimAt);
+    expect(error.message).toMatch(/the victim \d+ is not a free block outside the lists/);
+    for (const wrong of [headers[0], (headers[1] as number) + 8]) {
+      u32()[victimAt >>> 2] = wrong as number;
+      expect(corruption(heap).offset).toBe(victimAt);
+    }
+    u32()[victimAt >>> 2] = 0;
+    u32()[(victimAt + 4) >>> 2] = 1;
+    error = corruption(heap);
+    expect(error.offset).toBe(victimAt + 4);
+    u32()[(victimAt + 4) >>> 2] = 0;
+    heap.check();
+  });
+
   it("a tail that is not the last sentinel", () => {
     const { heap, u32, headers } = sampleHeap();
     const tail = u32()[TAIL >>> 2] as number;

@@ -1,13 +1,9 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type TlsfAllocator, tlsf } from "../../src/allocator/tlsf.js";
 import { LinearMemory } from "../../src/memory/linear-memory.js";
 import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
 import { replay } from "../../src/trace/replay.js";
-
-/** The traces of real programs that live next to the repository, when they do. */
-const SHARED_TRACES = fileURLToPath(new URL("../../../shared/traces/", import.meta.url));
+import { itOnEachSharedTrace } from "../support/shared-traces.js";
 
 /** The footprint the issue allows on a trace: the highest address in use within 10% of the peak live bytes. */
 const FOOTPRINT_LIMIT = 1.1;
@@ -43,14 +39,16 @@ describe("tlsf replays", () => {
   }, 30_000);
 });
 
-describe.skipIf(!existsSync(SHARED_TRACES))("tlsf replays the traces of real programs", () => {
-  for (const name of ["jq", "perl", "sqlite"]) {
-    it(`${name}, every block verified, within the footprint limit`, () => {
-      const trace = loadTrace(`${SHARED_TRACES}${name}.trace.gz`);
+describe("tlsf replays the traces of real programs", () => {
+  itOnEachSharedTrace(
+    (name) => `${name}, every block verified, within the footprint limit`,
+    (path) => {
+      const trace = loadTrace(path);
       const heap = tlsf(LinearMemory.create());
       const result = replay(trace, heap, { verify: true });
       heap.check();
       expect(result.peakFootprint).toBeLessThanOrEqual(FOOTPRINT_LIMIT * result.peakLiveBytes);
-    }, 60_000);
-  }
+    },
+    60_000,
+  );
 });

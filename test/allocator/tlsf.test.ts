@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { BlockInfo } from "../../src/allocator/contract.js";
 import { AllocationTrap } from "../../src/allocator/errors.js";
 import { MAX_ALLOCATION } from "../../src/allocator/size.js";
-import { TLSF_CONTROL_SIZE, type TlsfAllocator, tlsf } from "../../src/allocator/tlsf.js";
+import { TLSF_CONTROL_SIZE, TLSF_FORMAT, type TlsfAllocator, tlsf } from "../../src/allocator/tlsf.js";
 import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
 import { expectRefused, HeapModel, hugeSizes, runWorkload, workloads } from "../support/heap-model.js";
 
@@ -120,8 +120,8 @@ describe("tlsf allocation", () => {
     const u32 = memory.u32;
     const first = 24 + TLSF_CONTROL_SIZE;
     const tail = PAGE_SIZE - 4;
-    expect(TLSF_CONTROL_SIZE).toBe(1716);
-    expect(new TextDecoder().decode(memory.u8.subarray(24, 28))).toBe("TLS1");
+    expect(TLSF_CONTROL_SIZE).toBe(1724);
+    expect(new TextDecoder().decode(memory.u8.subarray(24, 28))).toBe("TLS2");
     expect(u32[(24 + 4) >>> 2]).toBe(0);
     expect(u32[(24 + 8) >>> 2]).toBe(tail);
     // One free block spans the region: size | F, its back link at its end, and the sentinel after it says P | S.
@@ -181,6 +181,64 @@ describe("tlsf allocation", () => {
       heap.free(lone);
       expect(blocks(heap)).toEqual(before);
     }
+  });
+});
+
+describe("the designated victim", () => {
+  /** A heap whose 1,000-byte block was freed, between used blocks, then split by a request of 100 bytes. */
+  function splitHeap() {
+    const memory = LinearMemory.create();
+    const heap = tlsf(memory, { heapBase: 8 });
+    const model = new HeapModel(heap);
+    const big = model.allocate(1000);
+    model.allocate(24);
+    model.free(big);
+    const first = model.allocate(100);
+    const victim = () => memory.u32[(8 + TLSF_FORMAT.VICTIM_OFFSET) >>> 2] as number;
+    return { heap, model, memory, big, first, victim };
+  }
+
+  it("is what was left of a block split off a larger class, in no list, and the next requests are carved from it", () => {
+    const { model, big, first, victim } = splitHeap();
+    expect(first).toBe(big);
+    expect(victim()).toBe(first - 4 + 104);
+    const second = model.allocate(100);
+    expect(second).toBe(first + 104);
+    expect(victim()).toBe(second - 4 + 104);
+    model.verifyAll();
+  });
+
+  it("takes in a block freed next to it", () => {
+    const { model, first, victim } = splitHeap();
+    model.free(first);
+    expect(victim()).toBe(first - 4);
+    model.verifyAll();
+  });
+
+  it("goes to its list when a larger class is split again", () => {
+    const { heap, model, victim } = splitHeap();
+    const old = victim();
+    // A guard too large to be carved from the victim keeps the hole from merging with the end of the heap.
+    const hole = model.allocate(3000);
+    model.allocate(1000);
+    model.free(hole);
+    const taken = model.allocate(2000);
+    expect(taken).toBe(hole);
+    expect(victim()).toBe(hole - 4 + 2008);
+    const free: number[] = [];
+    heap.walk((block) => {
+      if (!block.used) free.push(block.ptr - 4);
+    });
+    expect(free).toContain(old);
+    model.verifyAll();
+  });
+
+  it("is never the end of a region, which is carved from in order anyway", () => {
+    const memory = LinearMemory.create();
+    const heap = tlsf(memory, { heapBase: 8 });
+    for (let i = 0; i < 10; i++) heap.allocate(100);
+    expect(memory.u32[(8 + TLSF_FORMAT.VICTIM_OFFSET) >>> 2]).toBe(0);
+    heap.check();
   });
 });
 
@@ -491,7 +549,7 @@ describe("tlsf in memory", () => {
 
   it("refuses to attach to anything but a sound TLSF heap", () => {
     const memory = LinearMemory.create();
-    expect(() => tlsf.attach(memory, 8)).toThrow(/expected a "TLS1" heap/);
+    expect(() => tlsf.attach(memory, 8)).toThrow(/expected a "TLS2" heap/);
     const heap = tlsf(memory, { heapBase: 8 });
     heap.allocate(100);
     memory.u32[(8 + 8) >>> 2] = 12345;

@@ -1,6 +1,9 @@
-/** Contenders made for the tests: one that breaks a block on purpose, one that is never available. */
+/**
+ * Contenders made for the tests: one that breaks a block on purpose, one that is never available, one that does not
+ * load.
+ */
 import { arena } from "../../src/allocator/arena.js";
-import { type Contender, ContenderUnavailable, linmemAllocator } from "../../src/bench/contender.js";
+import { type Contender, linmemAllocator } from "../../src/bench/contender.js";
 import { LinearMemory } from "../../src/memory/linear-memory.js";
 import { heapOf } from "../../src/trace/heap.js";
 
@@ -14,6 +17,7 @@ export function corruptingContender(corruptAfter: number): Contender {
     description: "an arena that overwrites a live block",
     origin: "linmem",
     reusesMemory: true,
+    requires: [],
     async load() {
       return () => {
         const allocator = arena(LinearMemory.create());
@@ -36,11 +40,23 @@ export function corruptingContender(corruptAfter: number): Contender {
 
 export const missingContender: Contender = {
   name: "missing",
-  description: "a peer whose package is not installed",
+  description: "a peer whose package is never installed",
   origin: "peer",
   reusesMemory: true,
+  requires: [{ what: "its package", howToGet: "which nothing installs", isMet: () => false }],
   async load() {
-    throw new ContenderUnavailable("missing", "its package is not installed");
+    throw new Error("loaded although unavailable");
+  },
+};
+
+export const unloadableContender: Contender = {
+  name: "unloadable",
+  description: "a peer whose module is broken",
+  origin: "peer",
+  reusesMemory: true,
+  requires: [],
+  async load() {
+    throw new Error("the module is broken");
   },
 };
 

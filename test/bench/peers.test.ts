@@ -1,12 +1,11 @@
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Contender } from "../../src/bench/contender.js";
 import { CONTENDERS } from "../../src/bench/contenders.js";
 import { assemblyScriptTlsf } from "../../src/bench/peers/assemblyscript-tlsf.js";
 import { thingMalloc } from "../../src/bench/peers/thing-malloc.js";
 import { uint8Array } from "../../src/bench/peers/uint8array.js";
+import { describeUnavailable, unavailableAmong } from "../../src/bench/requirement.js";
 
-const ASSEMBLYSCRIPT_TLSF_BUILT = existsSync(new URL("../../build/wasm/assemblyscript-tlsf.wasm", import.meta.url));
 const NEEDS = { peakLiveBytes: 1 << 16, bytesAllocated: 1 << 20 };
 
 /** Allocates, resizes and frees a few blocks, checking that each keeps its bytes. */
@@ -31,9 +30,11 @@ async function exercise(contender: Contender): Promise<void> {
 describe("the peers", () => {
   it("@thi.ng/malloc keeps every block's bytes, and takes a size of 0", () => exercise(thingMalloc));
   it("new Uint8Array keeps every block's bytes", () => exercise(uint8Array));
-  it.skipIf(!ASSEMBLYSCRIPT_TLSF_BUILT)("AssemblyScript's TLSF keeps every block's bytes", () =>
-    exercise(assemblyScriptTlsf),
-  );
+  it("AssemblyScript's TLSF keeps every block's bytes", (context) => {
+    const unavailable = describeUnavailable(unavailableAmong([assemblyScriptTlsf]));
+    if (unavailable !== null) context.skip(unavailable);
+    return exercise(assemblyScriptTlsf);
+  });
 
   it("@thi.ng/malloc says when its pool is full", async () => {
     const heap = await (await thingMalloc.load())({ peakLiveBytes: 0, bytesAllocated: 0 });
@@ -52,6 +53,8 @@ describe("the peers", () => {
         "buddy",
         "buddy-wasm",
         "as-tlsf",
+        "dlmalloc",
+        "emmalloc",
         "thi.ng",
         "uint8array",
       ]),

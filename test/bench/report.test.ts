@@ -39,8 +39,18 @@ const REPORT: BenchReport = {
     name,
     description: name,
     origin: "linmem" as const,
+    reusesMemory: name !== "arena",
   })),
-  unavailable: [{ name: "thi.ng", reason: "thi.ng is unavailable: not installed" }],
+  unavailable: [
+    { name: "thi.ng", needs: [{ what: "@thi.ng/malloc", howToGet: "which `npm install @thi.ng/malloc` installs" }] },
+    {
+      name: "peer",
+      needs: [
+        { what: "peer.wasm", howToGet: "which a build makes" },
+        { what: "peer-lib", howToGet: "which an install installs" },
+      ],
+    },
+  ],
   results: [
     pair("fast", {}),
     pair("<gc>", {
@@ -57,6 +67,11 @@ const REPORT: BenchReport = {
     pair("arena", { status: "skipped", reason: "it never reuses memory", time: null, runs: [], footprint: null }),
   ],
 };
+
+/** The contenders not available, said once, in one sentence. */
+const UNAVAILABLE =
+  "Not available here: thi.ng needs @thi.ng/malloc, which `npm install @thi.ng/malloc` installs; " +
+  "peer needs peer.wasm, which a build makes, and peer-lib, which an install installs.";
 
 describe("the report formats", () => {
   it("tells failures apart", () => {
@@ -75,7 +90,7 @@ describe("the report formats", () => {
       /broken\s+failed: ring 1,024, step 5: .* byte 0 changed/,
     );
     expect(lines.find((line) => line.includes("arena"))).toMatch(/skipped: it never reuses memory/);
-    expect(lines).toContain("thi.ng is unavailable: not installed");
+    expect(lines).toContain(UNAVAILABLE);
     expect(lines[0]).toBe(
       "linmem bench: 3 timed runs each, interleaved, each allocator in a worker of its own; " +
         "Node v20.0.0 on Some CPU, 2 cores, linux x64 (load 0.1)",
@@ -98,6 +113,7 @@ describe("the report formats", () => {
         "- arena skipped: it never reuses memory\n",
     );
     expect(markdown).toContain("### ring 1,024");
+    expect(markdown.split("\n")).toContain(UNAVAILABLE);
     expect(markdown).toContain("`linmem bench --runs 3`");
   });
 

@@ -5,7 +5,7 @@ import { NO_REUSE_LIMIT, runBenchmark } from "../../src/bench/runner.js";
 import { traceWorkload } from "../../src/bench/trace-workload.js";
 import type { Workload } from "../../src/bench/workload.js";
 import { parseTrace } from "../../src/trace/trace.js";
-import { arenaContender, corruptingContender, missingContender } from "./contenders.js";
+import { arenaContender, corruptingContender, missingContender, unloadableContender } from "./contenders.js";
 
 const ring = ringWorkload({ liveBlocks: 32, steps: 2000, minSize: 8, maxSize: 64, seed: 7 });
 const trace = traceWorkload(parseTrace("a 0 10\na 1 20\nr 0 100\nf 1\na 2 0\nf 0\n", "tiny.trace"));
@@ -45,12 +45,25 @@ describe("runBenchmark", () => {
     expect(arena?.status).toBe("measured");
   });
 
-  it("reports a contender that cannot load as unavailable", async () => {
+  it("leaves out a contender not available here, without loading it, and says what it needs", async () => {
     const result = await runBenchmark([trace], [missingContender, arenaContender], { runs: 1, timeLimit: 60 });
     expect(result.unavailable).toEqual([
-      { name: "missing", reason: "missing is unavailable: its package is not installed" },
+      { name: "missing", needs: [{ what: "its package", howToGet: "which nothing installs" }] },
     ]);
+    expect(result.contenders.map(({ name }) => name)).toEqual(["arena"]);
     expect(result.results.map(({ contender }) => contender)).toEqual(["arena"]);
+  });
+
+  it("fails an available contender that does not load, on every workload, and measures the others", async () => {
+    const result = await runBenchmark([ring, trace], [unloadableContender, arenaContender], { runs: 1, timeLimit: 60 });
+    expect(result.unavailable).toEqual([]);
+    expect(result.results.map(({ contender, status }) => `${contender} ${status}`)).toEqual([
+      "unloadable failed",
+      "arena measured",
+      "unloadable failed",
+      "arena measured",
+    ]);
+    expect(result.results[0]?.reason).toBe("it did not load: the module is broken");
   });
 
   it("skips a heap that never reuses memory on a workload too large for it", async () => {

@@ -40,8 +40,6 @@ describe("the trace workload", () => {
   it("verifies every block, and names the event where one changed", async () => {
     const workload = traceWorkload(parseTrace("a 0 8\na 1 8\na 2 8\nf 0\nf 1\nf 2\n", "three.trace"));
     const heap = await (await corruptingContender(3).load())(workload);
-    expect(() => workload.verify(heap)).toThrow(
-      /^three.trace, event 4 \(f 1\): block 1 \(at \d+, 8 bytes\): byte 0 changed$/,
-    );
+    expect(() => workload.verify(heap)).toThrow(/^three.trace:5 \(f 1\): block 1 \(at \d+, 8 bytes\): byte 0 changed$/);
   });
 });

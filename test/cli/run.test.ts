@@ -18,6 +18,7 @@ function traceFile(name: string, text: string): string {
 
 const TINY = traceFile("tiny.trace", "a 0 10\na 1 20\nr 0 100\nf 1\na 2 0\nf 0\n");
 const TINY_RING = ["--ring-live", "16", "--ring-steps", "500"];
+const MISSING_NOTE = "Not available here: missing needs its package, which nothing installs.";
 
 describe("linmem bench", () => {
   it("reports every allocator on every workload, as JSON with the figures and as an SVG chart", async () => {
@@ -51,6 +52,8 @@ describe("linmem bench", () => {
       /\n {2}allocator {2}ns\/step median +min +max +peak live +footprint +× live +memory +× live\n/,
     );
     expect(io.stdout).toMatch(/\n {2}arena {2,}\d/);
+    expect(io.stdout).toMatch(/\nVerdict, from these figures:\n- ring 16: fastest arena \(/);
+    expect(io.stdout).toMatch(/\n- Every block's bytes were verified: [\s\S]*\n$/);
   });
 
   it("fails, with exit status 1, when an allocator overwrites a live block", async () => {
@@ -76,7 +79,22 @@ describe("linmem bench", () => {
     expect(io.stdout).toBe("");
   });
 
-  it("fails when an allocator asked for by name is unavailable", async () => {
+  it.each([
+    [["--allocators", ""], "--allocators names nothing: give a comma-separated list"],
+    [["--allocators", ","], "--allocators names nothing: give a comma-separated list"],
+    [["--ring-steps", "0"], '--ring-steps expects a whole number from 1 to 100000000, got "0"'],
+    [
+      ["--runs", "-1"],
+      "option '--runs' argument is ambiguous; To specify an option argument starting with a dash use '--runs=-XYZ'",
+    ],
+  ])("refuses %j before running anything, with exit status 2 and one line saying why", async (args, why) => {
+    const io = capturingIo();
+    expect(await run(["bench", ...args], io, [arenaContender])).toBe(2);
+    expect(io.stderr).toBe(`linmem bench: ${why}\nRun "linmem help bench" for usage.\n`);
+    expect(io.stdout).toBe("");
+  });
+
+  it("fails, before running anything, when an allocator asked for by name is not available here", async () => {
     const io = capturingIo();
     const status = await run(
       ["bench", "--workload", "trace", "--trace", TINY, "--allocators", "missing,arena", "--runs", "1"],
@@ -84,7 +102,22 @@ describe("linmem bench", () => {
       [arenaContender, missingContender],
     );
     expect(status).toBe(1);
-    expect(io.stderr).toContain("linmem bench: missing is unavailable: its package is not installed\n");
+    expect(io.stderr).toBe(`linmem bench: ${MISSING_NOTE}\n`);
+    expect(io.stdout).toBe("");
+  });
+
+  it("runs only what is available, and says once what the rest need", async () => {
+    const args = ["bench", "--workload", "trace", "--trace", TINY, "--runs", "1"];
+    const contenders = [arenaContender, missingContender];
+    const table = capturingIo();
+    expect(await run(args, table, contenders)).toBe(0);
+    expect(table.stdout.split("\n").filter((line) => line.includes("missing"))).toEqual([MISSING_NOTE]);
+    expect(table.stdout).toMatch(/\n {2}arena {2,}\d/);
+    expect(table.stderr).toBe("");
+    const json = capturingIo();
+    expect(await run([...args, "--format", "json"], json, contenders)).toBe(0);
+    expect(JSON.parse(json.stdout).contenders.map(({ name }: { name: string }) => name)).toEqual(["arena"]);
+    expect(json.stderr).toBe(`linmem bench: ${MISSING_NOTE}\n`);
   });
 
   it.each([
@@ -93,6 +126,16 @@ describe("linmem bench", () => {
       "a malformed trace",
       traceFile("bad.trace", "a 0 8\na 1\n"),
       /^linmem bench: bad\.trace:2: expected "a ID SIZE", found "a 1"\n$/,
+    ],
+    [
+      "a number too large for a trace",
+      traceFile("large.trace", "a 0 8\na 1 99999999999\n"),
+      /^linmem bench: large\.trace:2: SIZE 99999999999 is too large, the largest is 4294967295: "a 1 99999999999"\n$/,
+    ],
+    [
+      "an empty trace",
+      traceFile("empty.trace", "\n\n"),
+      /^linmem bench: empty\.trace: the trace is empty: it has no events\n$/,
     ],
     [
       "a trace that frees an unknown block",
@@ -116,6 +159,15 @@ describe("linmem replay", () => {
     expect(io.stdout).toMatch(/\n {2}peak live {3}120 B in 2 blocks\n/);
   });
 
+  it("counts one block and one event in the singular", async () => {
+    const io = capturingIo();
+    expect(
+      await run(["replay", traceFile("one.trace", "a 0 16\n"), "--allocator", "arena"], io, [arenaContender]),
+    ).toBe(0);
+    expect(io.stdout).toMatch(/^one\.trace on arena: 1 event, every block verified: no divergence\n/);
+    expect(io.stdout).toMatch(/\n {2}peak live {3}16 B in 1 block\n/);
+  });
+
   it("writes JSON", async () => {
     const io = capturingIo();
     expect(await run(["replay", TINY, "--format", "json"], io, [uint8Array, arenaContender])).toBe(0);
@@ -131,9 +183,7 @@ describe("linmem replay", () => {
     const io = capturingIo();
     const trace = traceFile("three.trace", "a 0 8\na 1 8\na 2 8\nf 0\nf 1\nf 2\n");
     expect(await run(["replay", trace, "--allocator", "corrupting"], io, [corruptingContender(3)])).toBe(1);
-    expect(io.stderr).toMatch(
-      /^linmem replay: three\.trace, event 4 \(f 1\): block 1 \(at \d+, 8 bytes\): byte 0 changed\n$/,
-    );
+    expect(io.stderr).toMatch(/^linmem replay: three\.trace:5 \(f 1\): block 1 \(at \d+, 8 bytes\): byte 0 changed\n$/);
   });
 
   it("refuses --check on a heap that has no check()", async () => {
@@ -148,7 +198,7 @@ describe("linmem", () => {
     const io = capturingIo();
     expect(await run(["benchmark"], io)).toBe(2);
     expect(io.stderr).toBe(
-      'linmem: unknown command "benchmark"; the commands are bench, replay, demo and help\nRun "linmem help" for usage.\n',
+      'linmem: unknown command "benchmark"; the commands are bench, replay, map, view, demo and help\nRun "linmem help" for usage.\n',
     );
   });
 
@@ -162,6 +212,32 @@ describe("linmem", () => {
       `--allocators LIST         comma-separated (default: all): ${CONTENDERS.map(({ name }) => name).join(", ")}\n`,
     );
     expect(io.stdout).toContain("Usage: linmem replay FILE [options]");
+  });
+
+  it.each(["--version", "-v", "version"])("prints the package's version for %s", async (flag) => {
+    const io = capturingIo();
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    expect(await run([flag], io)).toBe(0);
+    expect(io.stdout).toBe(`linmem ${version}\n`);
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("lists only the allocators available here, and says what the others need", async () => {
+    for (const args of [
+      ["help", "bench"],
+      ["replay", "--help"],
+    ]) {
+      const io = capturingIo();
+      expect(await run(args, io, [arenaContender, missingContender, uint8Array])).toBe(0);
+      expect(io.stdout).toMatch(/(comma-separated \(default: all\)|one of): arena, uint8array\b/);
+      expect(io.stdout).toContain(`\n\n${MISSING_NOTE}\n`);
+    }
+  });
+
+  it("fails to replay on an allocator not available here", async () => {
+    const io = capturingIo();
+    expect(await run(["replay", TINY, "--allocator", "missing"], io, [arenaContender, missingContender])).toBe(1);
+    expect(io.stderr).toBe(`linmem replay: ${MISSING_NOTE}\n`);
   });
 
   it("shows its usage when given no command", async () => {

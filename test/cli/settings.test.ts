@@ -101,23 +101,83 @@ describe("linmem bench's settings", () => {
     [["--frobnicate"], "unknown option '--frobnicate'"],
     [["--runs"], "option '--runs <value>' argument missing"],
     [["stray"], "unexpected argument 'stray'"],
-    [["--runs", "0"], '--runs expects a whole number from 1 to 1000, got "0"'],
-    [["--runs", "3.5"], '--runs expects a whole number from 1 to 1000, got "3.5"'],
-    [["--ring-steps", "-5"], "option '--ring-steps' argument is ambiguous"],
-    [["--ring-steps=-5"], '--ring-steps expects a whole number from 0 to 1000000000, got "-5"'],
-    [["--ring-live", "10,x"], '--ring-live expects a whole number from 1 to 10000000, got "x"'],
-    [["--ring-sizes", "512..8"], '--ring-sizes expects MIN..MAX, whole numbers with MIN <= MAX <= 1 GiB, got "512..8"'],
-    [["--format", "html"], '--format expects one of table, json, markdown, got "html"'],
     [["--workload", "random"], '--workload expects one of ring, trace, threads, got "random"'],
     [["--workload", "ring", "--threads", "2"], "--threads is given, but --workload leaves out threads"],
     [["--threads", "0"], '--threads expects a whole number from 1 to 64, got "0"'],
     [["--threads", "2,x"], '--threads expects a whole number from 1 to 64, got "x"'],
     [["--workload", "ring", "--trace", "a.trace"], "--trace is given, but --workload leaves out trace"],
+    [["--format", "html"], '--format expects one of table, json, markdown, got "html"'],
     [["--chart", "chart.png"], '--chart writes SVG: name a .svg file, not "chart.png"'],
+    [["--ring-sizes", "512..8"], '--ring-sizes expects MIN..MAX, whole numbers with MIN <= MAX <= 1 GiB, got "512..8"'],
+    [["--ring-sizes", "8..2000000000"], "--ring-sizes expects MIN..MAX, whole numbers with MIN <= MAX <= 1 GiB"],
+    [["--ring-sizes", "8.5..16"], "--ring-sizes expects MIN..MAX, whole numbers with MIN <= MAX <= 1 GiB"],
+    [["--ring-sizes=-8..16"], "--ring-sizes expects MIN..MAX, whole numbers with MIN <= MAX <= 1 GiB"],
+    [
+      ["--ring-live", "9000000"],
+      "--ring-live 9000000 with blocks of up to 512 bytes may hold more than a memory's 4 GiB at once",
+    ],
+    [
+      ["--ring-live", "2,5", "--ring-sizes", "8..1073741824"],
+      "--ring-live 5 with blocks of up to 1073741824 bytes may hold more than a memory's 4 GiB at once",
+    ],
   ])("refuse %j: %s", (args, message) => {
     const error = usageError(() => benchSettings(args));
     expect(error.message.toLowerCase()).toContain(message.toLowerCase());
     expect(error.command).toBe("bench");
+  });
+
+  describe.each([
+    ["--runs", "1 to 1000"],
+    ["--ring-live", "1 to 10000000"],
+    ["--ring-steps", "1 to 100000000"],
+    ["--seed", "0 to 4294967295"],
+    ["--time-limit", "1 to 86400"],
+  ])("refuse a %s that is not a whole number from %s", (option, bounds) => {
+    const min = Number(bounds.split(" ")[0]);
+    const max = Number(bounds.split(" ")[2]);
+    const refused = [String(max + 1), "99999999999999999999", "2.5", "1e3", "0x10", "+5", "ten", "1_"];
+    if (min > 0) refused.push("0");
+    // A list's items are trimmed, and an empty list has a refusal of its own (below).
+    if (option !== "--ring-live") refused.push("", "5 ");
+
+    it.each(refused)("%j", (value) => {
+      const error = usageError(() => benchSettings([`${option}=${value}`]));
+      expect(error.message).toBe(`${option} expects a whole number from ${bounds}, got "${value}"`);
+    });
+
+    it("negative, given after =", () => {
+      const error = usageError(() => benchSettings([`${option}=-1`]));
+      expect(error.message).toBe(`${option} expects a whole number from ${bounds}, got "-1"`);
+    });
+
+    it("negative, given as the next argument: Node's hint says how to give a value that starts with a dash", () => {
+      const error = usageError(() => benchSettings([option, "-1"]));
+      expect(error.message).toBe(
+        `option '${option}' argument is ambiguous; ` +
+          `To specify an option argument starting with a dash use '${option}=-XYZ'`,
+      );
+      expect(error.message).not.toContain("\n");
+    });
+
+    it("and accept its bounds", () => {
+      const args = (value: number) => [
+        `${option}=${value}`,
+        ...(option === "--ring-live" ? ["--ring-sizes=0..8"] : []),
+      ];
+      expect(() => benchSettings(args(min))).not.toThrow();
+      expect(() => benchSettings(args(max))).not.toThrow();
+    });
+  });
+
+  it.each(["--allocators", "--workload", "--ring-live"])("refuse a %s list that names nothing", (option) => {
+    for (const value of ["", ",", " , ,"]) {
+      const error = usageError(() => benchSettings([`${option}=${value}`]));
+      expect(error.message).toBe(`${option} names nothing: give a comma-separated list`);
+    }
+  });
+
+  it("refuse a --trace that names no file", () => {
+    expect(usageError(() => benchSettings(["--trace", ""])).message).toBe("--trace names no file");
   });
 });
 

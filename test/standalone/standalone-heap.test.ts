@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ARENA_STATE_SIZE, BLOCK_OVERHEAD } from "../../src/allocator/arena.js";
+import { ARENA_FORMAT, ARENA_STATE_SIZE } from "../../src/allocator/arena.js";
 import type { Allocator } from "../../src/allocator/contract.js";
 import { AllocationTrap } from "../../src/allocator/errors.js";
 import { TLSF_CONTROL_SIZE } from "../../src/allocator/tlsf.js";
@@ -21,14 +21,14 @@ interface Case {
 const cases: Record<string, Case> = {
   arena: {
     heap: arena,
-    firstBlock: arena.HEAP_BASE + ARENA_STATE_SIZE + BLOCK_OVERHEAD,
+    firstBlock: arena.HEAP_BASE + ARENA_STATE_SIZE + ARENA_FORMAT.BLOCK_OVERHEAD,
     frees(first, second) {
       expect(second).toBe(first + 16);
       // An arena frees only all at once: freeing a block gives nothing back, and the next block comes after, past
       // the 100,000 bytes, their header and the rounding of both to 8.
       arena.free_memory(first);
       arena.free_memory(second);
-      expect(arena.allocate_memory(1)).toBe(second + 100_000 + BLOCK_OVERHEAD + 4);
+      expect(arena.allocate_memory(1)).toBe(second + 100_000 + ARENA_FORMAT.BLOCK_OVERHEAD + 4);
     },
   },
   tlsf: {

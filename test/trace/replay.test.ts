@@ -31,7 +31,7 @@ describe("replay", () => {
     const broken: Allocator = Object.assign(Object.create(heap), {
       allocate: (size: number) => (size === 7 ? heap.heapBase + 16 : heap.allocate(size)),
     });
-    const trace = parseTrace("a 0 16\na 1 7\nf 0\n");
+    const trace = parseTrace("a 0 16\n\na 1 7\nf 0\n");
     let caught: unknown;
     try {
       replay(trace, broken, { verify: true });
@@ -39,14 +39,15 @@ describe("replay", () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ReplayError);
-    expect((caught as ReplayError).event).toBe(2);
-    expect((caught as Error).message).toMatch(/event 2 \(f 0\): block 0 \(at 24, 16 bytes\): byte 0 changed/);
+    // The line of the trace, counting from 1 and the blank line included, as a parse error names it.
+    expect((caught as ReplayError).line).toBe(4);
+    expect((caught as Error).message).toBe("trace:4 (f 0): block 0 (at 24, 16 bytes): byte 0 changed");
   });
 
   it("names the event where the allocator failed", () => {
     const heap = arena(LinearMemory.create({ initialPages: 1, maximumPages: 1 }));
     const trace = parseTrace("a 0 10\na 1 100000\n");
-    expect(() => replay(trace, heap)).toThrow(/event 1 \(a 1 100000\): allocate\(100000\)/);
+    expect(() => replay(trace, heap)).toThrow(/^trace:2 \(a 1 100000\): allocate\(100000\)/);
   });
 
   it("replays on a heap outside linear memory, with no footprint to report", () => {
@@ -87,7 +88,7 @@ describe("replay", () => {
       },
     };
     expect(() => replay(parseTrace("a 0 8\na 1 5\n"), corrupting, { verify: true })).toThrow(
-      /event 2 \(the end\): block 0 \(at \d+, 8 bytes\): byte 7 changed/,
+      /^trace, at the end: block 0 \(at \d+, 8 bytes\): byte 7 changed$/,
     );
   });
 

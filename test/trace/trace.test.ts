@@ -54,6 +54,25 @@ describe("parseTrace", () => {
     expect(() => parseTrace(new TextEncoder().encode(text), "t")).toThrow(/^t:4: /);
   });
 
+  it("keeps the line of each event, blank lines counted", () => {
+    const text = "\na 0 1\n\n  \na 1 2\r\n f 0\n";
+    for (const source of [text, new TextEncoder().encode(text)]) {
+      expect(Array.from(parseTrace(source).lines)).toEqual([2, 5, 6]);
+    }
+  });
+
+  it.each(["", "\n", "  \n\t\n\r\n"])("refuses %j as empty, with no line to name", (text) => {
+    let caught: unknown;
+    try {
+      parseTrace(text, "empty.trace");
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(TraceFormatError);
+    expect((caught as TraceFormatError).line).toBeNull();
+    expect((caught as Error).message).toBe("empty.trace: the trace is empty: it has no events");
+  });
+
   it("describes an event as the line that would write it", () => {
     const trace = parseTrace("a 0 10\nm 1 64 100\nr 0 20\nf 1\n");
     expect([0, 1, 2, 3].map((event) => describeEvent(trace, event))).toEqual(["a 0 10", "m 1 64 100", "r 0 20", "f 1"]);
@@ -64,8 +83,10 @@ describe("parseTrace", () => {
     ["ab 0 1", 1, /expected an event a, m, r or f, found "ab"/],
     ["a0 1", 1, /expected an event a, m, r or f, found "a0"/],
     ["a 0 1 2", 1, /expected "a ID SIZE", found "a 0 1 2"/],
-    ["a 0 4294967296", 1, /whole numbers/],
-    ["a 0 99999999999999999999", 1, /whole numbers/],
+    ["a 0 4294967296", 1, /^bad\.trace:1: SIZE 4294967296 is too large, the largest is 4294967295: "a 0 4294967296"$/],
+    ["a 1 99999999999", 1, /SIZE 99999999999 is too large, the largest is 4294967295/],
+    ["a 99999999999999999999 8", 1, /ID 99999999999999999999 is too large/],
+    ["m 0 8589934592 8", 1, /ALIGN 8589934592 is too large/],
     ["a 0 0x10", 1, /whole numbers/],
     ["m 0 0 10", 1, /power-of-two ALIGN, found 0/],
     ["a 0", 1, /expected "a ID SIZE", found "a 0"/],

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { BlockAllocator } from "../../src/allocator/contract.js";
-import { HeapCorruptionError } from "../../src/allocator/errors.js";
+import { AllocationTrap, HeapCorruptionError, TRAP_CODE_NUMBERS, type TrapCode } from "../../src/allocator/errors.js";
 import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
 import { ALLOCATOR_FUNCTIONS, type AllocatorExports } from "../../src/wasm/abi.js";
 import { instantiateAllocator, loadAllocator } from "../../src/wasm/loader.js";
@@ -129,16 +129,45 @@ describe.each(MODULE_CASES)("the $name module", ({ name }) => {
 
 describe("translateTrap", () => {
   const trapCode = new WebAssembly.Global({ value: "i32", mutable: true }, 0);
+  const twinRefuses = (code: TrapCode) => () => {
+    throw new AllocationTrap(code, "allocate(8): the twin's words");
+  };
 
   it("passes on a trap with no code stored: a fault, not a refusal", () => {
     const fault = new WebAssembly.RuntimeError("memory access out of bounds");
-    expect(translateTrap(fault, trapCode, "arena", "allocate(8)")).toBe(fault);
+    expect(translateTrap(fault, trapCode, "arena", "allocate(8)", twinRefuses("OUT_OF_MEMORY"))).toBe(fault);
   });
 
   it("passes on errors that are not traps", () => {
     trapCode.value = 3;
     const error = new TypeError("not a trap");
-    expect(translateTrap(error, trapCode, "arena", "allocate(8)")).toBe(error);
+    expect(translateTrap(error, trapCode, "arena", "allocate(8)", twinRefuses("OUT_OF_MEMORY"))).toBe(error);
     expect(trapCode.value).toBe(3);
+  });
+
+  it("gives the twin's refusal of the same call, and sets the code back to 0", () => {
+    trapCode.value = TRAP_CODE_NUMBERS.OUT_OF_MEMORY;
+    const refusal = translateTrap(
+      new WebAssembly.RuntimeError("unreachable"),
+      trapCode,
+      "arena",
+      "allocate(8)",
+      twinRefuses("OUT_OF_MEMORY"),
+    );
+    expect(refusal).toBeInstanceOf(AllocationTrap);
+    expect((refusal as AllocationTrap).message).toBe("allocate(8): the twin's words");
+    expect(trapCode.value).toBe(0);
+  });
+
+  it.each([
+    ["accepts the call", () => 8, "accepted it"],
+    ["refuses it with another code", twinRefuses("INVALID_SIZE"), "threw INVALID_SIZE"],
+  ])("says the builds disagree when the twin %s", (_, twin, outcome) => {
+    trapCode.value = TRAP_CODE_NUMBERS.OUT_OF_MEMORY;
+    const error = translateTrap(new WebAssembly.RuntimeError("unreachable"), trapCode, "arena", "allocate(8)", twin);
+    expect(error).not.toBeInstanceOf(AllocationTrap);
+    expect((error as Error).message).toBe(
+      `the arena module refused allocate(8) with OUT_OF_MEMORY, but its TypeScript twin ${outcome}`,
+    );
   });
 });

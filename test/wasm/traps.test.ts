@@ -60,8 +60,9 @@ async function usedHeaps(moduleCase: (typeof MODULE_CASES)[number]): Promise<Loc
 describe.each(MODULE_CASES)("the $name module refuses bad calls as its TypeScript twin does", (moduleCase) => {
   it.each(BAD_CALLS)("$code for $label, changing nothing", async ({ code, call }) => {
     const pair = await usedHeaps(moduleCase);
-    expectRefused(pair.reference, () => call(pair.reference), code);
-    expectRefused(pair.subject, () => call(pair.subject), code);
+    const reference = expectRefused(pair.reference, () => call(pair.reference), code);
+    const subject = expectRefused(pair.subject, () => call(pair.subject), code);
+    expect(subject.message, "the same words as the TypeScript build").toBe(reference.message);
     pair.expectSameMemory("after the refusals");
   });
 
@@ -70,8 +71,9 @@ describe.each(MODULE_CASES)("the $name module refuses bad calls as its TypeScrip
     const block = pair.allocate(16);
     if (!("value" in block)) throw new Error("no block");
     pair.free(block.value as number);
-    expectRefused(pair.reference, () => pair.reference.free(block.value as number), "DOUBLE_FREE");
-    expectRefused(pair.subject, () => pair.subject.free(block.value as number), "DOUBLE_FREE");
+    const reference = expectRefused(pair.reference, () => pair.reference.free(block.value as number), "DOUBLE_FREE");
+    const subject = expectRefused(pair.subject, () => pair.subject.free(block.value as number), "DOUBLE_FREE");
+    expect(subject.message).toBe(reference.message);
   });
 
   it.each([2 * PAGE_SIZE, 0xffff_ffe8, 0xffff_fff0])(
@@ -82,11 +84,14 @@ describe.each(MODULE_CASES)("the $name module refuses bad calls as its TypeScrip
         () => moduleCase.typescript(memory(), { heapBase }),
         () => loadAllocator(moduleCase.name, memory(), { heapBase }),
       ];
+      const messages: string[] = [];
       for (const make of refusals) {
-        await expect(async () => make()).rejects.toSatisfy(
-          (error) => error instanceof AllocationTrap && error.code === "OUT_OF_MEMORY",
-        );
+        await expect(async () => make()).rejects.toSatisfy((error) => {
+          if (error instanceof AllocationTrap) messages.push(error.message);
+          return error instanceof AllocationTrap && error.code === "OUT_OF_MEMORY";
+        });
       }
+      expect(messages[1], "the same words in both builds").toBe(messages[0]);
     },
   );
 });

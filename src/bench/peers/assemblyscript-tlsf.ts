@@ -1,13 +1,15 @@
 /**
  * AssemblyScript's runtime TLSF (asc, `--runtime minimal`), built by `npm run build` from
- * bench/peers/assemblyscript-tlsf.ts and called from JavaScript.
+ * bench/peers/assemblyscript-tlsf-exports.ts and called from JavaScript. The package does not ship the module: this
+ * contender is available in a clone of the repository, once built.
  *
  * The minimal runtime cannot reset its heap, but a new instance on the same memory lays a new, empty heap over it:
  * that is how this heap resets.
  */
 import { readFile } from "node:fs/promises";
 import type { Heap } from "../../trace/heap.js";
-import { type Contender, ContenderUnavailable } from "../contender.js";
+import type { Contender } from "../contender.js";
+import { buildProduct } from "../requirement.js";
 
 const MODULE_FILE = new URL("../../../build/wasm/assemblyscript-tlsf.wasm", import.meta.url);
 
@@ -23,15 +25,9 @@ export const assemblyScriptTlsf: Contender = {
   description: "AssemblyScript's runtime TLSF, compiled to WebAssembly (asc --runtime minimal), called from JavaScript",
   origin: "peer",
   reusesMemory: true,
+  requires: [buildProduct(MODULE_FILE)],
   async load() {
-    let module: WebAssembly.Module;
-    try {
-      module = await WebAssembly.compile(await readFile(MODULE_FILE));
-    } catch (error) {
-      throw new ContenderUnavailable(this.name, `cannot load ${MODULE_FILE.pathname} (npm run build makes it)`, {
-        cause: error,
-      });
-    }
+    const module = await WebAssembly.compile(await readFile(MODULE_FILE));
     return () => tlsfHeap(module);
   },
 };

@@ -1,12 +1,13 @@
 /**
  * `@thi.ng/malloc`'s MemPool: a first-fit allocator over an ArrayBuffer, written in TypeScript. A development
- * dependency only, imported when the benchmark runs: without it, this contender is reported unavailable.
+ * dependency only, imported when the benchmark runs: where it is not installed, this contender is not available.
  *
  * A pool cannot grow, so each is made large enough for the workload in advance; its memory size is therefore not a
  * figure of the allocator's. It refuses `malloc(0)`, which real programs call, so a size of 0 asks for 1 byte.
  */
 import type { Heap } from "../../trace/heap.js";
-import { type Contender, ContenderUnavailable, type HeapNeeds } from "../contender.js";
+import type { Contender, HeapNeeds } from "../contender.js";
+import { installedPackage } from "../requirement.js";
 
 type MemPoolClass = typeof import("@thi.ng/malloc").MemPool;
 
@@ -18,15 +19,9 @@ export const thingMalloc: Contender = {
   description: "@thi.ng/malloc's MemPool (first fit, free blocks merged), in a pool sized for the workload",
   origin: "peer",
   reusesMemory: true,
+  requires: [installedPackage(PACKAGE)],
   async load() {
-    let MemPool: MemPoolClass;
-    try {
-      ({ MemPool } = await import("@thi.ng/malloc"));
-    } catch (error) {
-      throw new ContenderUnavailable(this.name, `${PACKAGE} is not installed (a development dependency)`, {
-        cause: error,
-      });
-    }
+    const { MemPool } = await import("@thi.ng/malloc");
     return (needs) => poolHeap(MemPool, poolSize(needs));
   },
 };

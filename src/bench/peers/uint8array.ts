@@ -13,6 +13,7 @@ export const uint8Array: Contender = {
   description: "new Uint8Array(size) per block, released to the garbage collector",
   origin: "peer",
   reusesMemory: true,
+  requires: [],
   async load() {
     return () => garbageCollectedHeap();
   },

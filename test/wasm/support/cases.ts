@@ -46,5 +46,18 @@ export const MODULE_CASES: readonly ModuleCase[] = [
     doubleFree: true,
   },
   { name: "buddy", typescript: buddy, sizeTarget: 2048, sharedSize: 2844, reallocate: true, doubleFree: true },
-  { name: "tlsf", typescript: tlsf, sizeTarget: 2048, sharedSize: 2864, reallocate: true, doubleFree: true },
+  {
+    name: "tlsf",
+    typescript: tlsf,
+    sizeTarget: 2048,
+    overTarget: {
+      reason:
+        "the designated victim, which serves a run of requests without touching the lists, added 247 B to a module " +
+        "of 2,045 B, and no smaller build of the same code was found",
+      measuredSize: 2292,
+    },
+    sharedSize: 3140,
+    reallocate: true,
+    doubleFree: true,
+  },
 ];

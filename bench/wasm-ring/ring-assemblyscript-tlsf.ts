@@ -1,8 +1,8 @@
 // @ts-nocheck: AssemblyScript, compiled by asc (scripts/build-wasm.mjs), not by the project's TypeScript check.
 /**
- * The in-WebAssembly ring (ring.ts) on AssemblyScript's runtime TLSF (`--runtime minimal`), as the benchmark's peer
- * bench/peers/assemblyscript-tlsf.ts uses it: `heap.alloc` and `heap.free` go straight to the runtime's TLSF, which
- * lays itself out at __heap_base on the first call.
+ * The in-WebAssembly ring (ring.ts) on AssemblyScript's runtime TLSF (`--runtime minimal`), as the benchmark's
+ * peer bench/peers/assemblyscript-tlsf-exports.ts exports it: `heap.alloc` and `heap.free` go straight to the
+ * runtime's TLSF, which lays itself out at __heap_base on the first call.
  */
 import { fillRing, runRing } from "./ring";
 

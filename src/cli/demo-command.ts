@@ -2,10 +2,10 @@
  * A tour of the memory model (`linmem demo`): lays out constant data, starts an arena after it, allocates, frees and
  * resets, and prints the memory map at each step.
  */
-import { arena } from "./allocator/arena.js";
-import { LinearMemory } from "./memory/linear-memory.js";
-import { readString } from "./static/formats.js";
-import { StaticData } from "./static/static-data.js";
+import { arena } from "../allocator/arena.js";
+import { LinearMemory } from "../memory/linear-memory.js";
+import { readString } from "../static/formats.js";
+import { StaticData } from "../static/static-data.js";
 
 function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0").toUpperCase()).join(" ");
