@@ -4,8 +4,20 @@
 /** The bit of the lock word that says a thread may be waiting. */
 export const LOCK_WAITING: u32 = 1;
 
-/** Times a thread loads the lock word before it waits: about a microsecond, longer than most operations take. */
-export const LOCK_SPINS: u32 = 200;
+/** Times a thread loads the held lock's word before it sleeps: about a microsecond. */
+export const LOCK_SPINS: u32 = 100;
+
+/** The longest a thread sleeps before it looks at the word again, in milliseconds. */
+export const LOCK_SLEEP_MS: u32 = 1;
+
+/**
+ * The releases of a thread between two wakings of a sleeper: a turn of the lock, some 1 to 4 ms of calls, long beside
+ * the time a sleeping thread takes to wake (some 10 to 70 µs in Node 20 on a virtual machine, and at times ms).
+ */
+export const LOCK_BURST: u32 = 0x10000;
+
+/** How long, at most, a thread that woke a sleeper lets the lock be for it, in milliseconds. */
+export const LOCK_GIVE_WAY_MS: u32 = 1;
 
 /**
  * How long a call waits for the lock before it traps with LOCK_TIMEOUT, by default, in milliseconds. An allocation

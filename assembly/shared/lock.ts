@@ -7,7 +7,14 @@
  * lock timeout has passed; and they export `lock_setup`, by which the host sets each instance up, and `lock_owner`.
  */
 import { LOCK_OFFSET } from "../generated/heap-header";
-import { DEFAULT_LOCK_TIMEOUT_MS, LOCK_SPINS, LOCK_WAITING } from "../generated/lock";
+import {
+  DEFAULT_LOCK_TIMEOUT_MS,
+  LOCK_BURST,
+  LOCK_GIVE_WAY_MS,
+  LOCK_SLEEP_MS,
+  LOCK_SPINS,
+  LOCK_WAITING,
+} from "../generated/lock";
 import { now } from "./env";
 import * as trap from "./trap";
 
@@ -22,6 +29,12 @@ let mayWait: bool = true;
 let word: u32 = 0;
 /** Whether this instance holds the lock now, so that a trap in the middle of a call can let go of it first. */
 let held: bool = false;
+/** What this instance takes the lock with: its tag, with the bit while a sleeper's waking is put off. */
+let taking: u32 = 2;
+/** Calls released since a sleeper was last woken, while one sleeps. */
+let deferred: u32 = 0;
+/** True after this instance woke a sleeper, which should have the lock next. */
+let woke: bool = false;
 
 /**
  * Sets this instance up, before its first call: its tag, an even number other than 0, of its own among the threads
@@ -30,6 +43,7 @@ let held: bool = false;
  */
 export function lock_setup(owner: u32, timeout_ms: u32, may_wait: u32): void {
   lock_owner = owner;
+  taking = owner;
   timeoutMs = timeout_ms;
   mayWait = may_wait !== 0;
 }
@@ -48,7 +62,8 @@ export function bindLock(heapBase: u32): void {
 export class HeapLock {
   /** Takes the lock: at once when it is free, else after waiting. False, with LOCK_TIMEOUT stored, when it timed out. */
   @inline static acquire(): bool {
-    if (atomic.cmpxchg<u32>(word, 0, lock_owner) && !contend()) return false;
+    if (woke) giveWay();
+    if (atomic.cmpxchg<u32>(word, 0, taking) && !contend()) return false;
     held = true;
     return true;
   }
@@ -60,7 +75,7 @@ export class HeapLock {
 
   @inline static release(): void {
     held = false;
-    if (atomic.xchg<u32>(word, 0) & LOCK_WAITING) atomic.notify(word, 1);
+    if (atomic.xchg<u32>(word, 0) & LOCK_WAITING) wakeInTurn();
   }
 
   /** Releases the lock and passes `result` on: the end of an entry point. */
@@ -76,30 +91,50 @@ export function releaseIfHeld(): void {
 }
 
 /**
- * Steps 2 to 4 of the protocol: the lock was held when `acquire` tried. A thread woken from its wait spins again before
- * it sleeps again, as in src/allocator/lock.ts. Kept out of line, as it is rare.
+ * A thread sleeps: it is woken once this instance has had its turn of LOCK_BURST calls, and until then this one keeps
+ * the bit. As in src/allocator/lock.ts, as all that follows.
  */
+function wakeInTurn(): void {
+  if (++deferred < LOCK_BURST) {
+    taking = lock_owner | LOCK_WAITING;
+    return;
+  }
+  deferred = 0;
+  taking = lock_owner;
+  woke = true;
+  atomic.notify(word, 1);
+}
+
+/** After waking a thread, lets it take the lock first: waits, a while at most, for someone to take it. */
+function giveWay(): void {
+  woke = false;
+  const until = now() + <f64>LOCK_GIVE_WAY_MS;
+  while (!atomic.load<u32>(word) && now() < until) {}
+}
+
+/** The lock was held when `acquire` tried: spin, then sleep, until it is had or the timeout has passed. */
 function contend(): bool {
-  const tag = lock_owner;
-  let deadline: f64 = -1;
-  // A thread that has waited takes the lock with the bit, for whoever still waits.
-  let taking = tag;
+  for (let spin: u32 = 0; spin < LOCK_SPINS; spin++) {
+    if (!atomic.load<u32>(word) && !atomic.cmpxchg<u32>(word, 0, taking)) return true;
+  }
+  const deadline = now() + <f64>timeoutMs;
+  let slept = false;
   while (true) {
-    for (let spin: u32 = 0; spin < LOCK_SPINS; spin++) {
-      if (!atomic.load<u32>(word) && !atomic.cmpxchg<u32>(word, 0, taking)) return true;
-    }
-    const time = now();
-    if (deadline < 0) deadline = time + <f64>timeoutMs;
     const seen = atomic.load<u32>(word);
-    if (!seen) continue;
-    if (time >= deadline) {
+    if (!seen) {
+      // A thread that slept takes the lock with the bit, for whoever still sleeps.
+      if (!atomic.cmpxchg<u32>(word, 0, slept ? lock_owner | LOCK_WAITING : taking)) return true;
+      continue;
+    }
+    const left = deadline - now();
+    if (left <= 0) {
       trap.trap_code = trap.LOCK_TIMEOUT;
       return false;
     }
     if (!mayWait) continue;
     if (!(seen & LOCK_WAITING) && atomic.cmpxchg<u32>(word, seen, seen | LOCK_WAITING) !== seen) continue;
-    taking = tag | LOCK_WAITING;
+    slept = true;
     // The timeout is in nanoseconds.
-    memory.atomic.wait32(word, <i32>(seen | LOCK_WAITING), <i64>((deadline - time) * 1e6));
+    memory.atomic.wait32(word, <i32>(seen | LOCK_WAITING), <i64>(min(left, <f64>LOCK_SLEEP_MS) * 1e6));
   }
 }

@@ -7,35 +7,39 @@
  *
  *     0            free
  *     tag          held by the thread whose tag this is: an even number other than 0
- *     tag | 1      held, and some thread may be waiting for it, so its release must wake one
+ *     tag | 1      held, and some thread may be sleeping until it is free
  *
  * Every access to the word is a sequentially consistent atomic operation (`Atomics` in JavaScript, the atomic
  * instructions of WebAssembly threads), and every byte of the heap is read and written only by the thread that holds
  * the lock: the atomic operations that pass the lock from thread to thread also order all of those accesses. The
  * memory's size is no exception: a heap grows only under its lock.
  *
- * Acquiring, as the thread with tag T:
+ * What every thread must do. To acquire, as the thread with tag T: compare-and-swap the word from 0 to T (or T | 1, see
+ * below); the lock is held when the word was 0. While it is held, a thread may spin, loading the word until it is 0;
+ * or sleep: set bit 0 of the word (compare-and-swap from W to W | 1), then wait while the word is W | 1
+ * (`Atomics.wait` in a worker or in Node's main thread, `memory.atomic.wait32` in WebAssembly), for at most
+ * LOCK_SLEEP_MS at a time, and look again. A thread that has slept takes the lock as T | 1, keeping the bit for
+ * whoever still sleeps. To release: exchange the word with 0; if bit 0 of the old value was set, a sleeper must be
+ * woken (`Atomics.notify`, `memory.atomic.notify`, with a count of 1), at once or within LOCK_BURST more releases of
+ * the same thread, which takes the lock as T | 1 until it has woken one. A sleeper also wakes by itself: no wake is
+ * ever lost for longer than LOCK_SLEEP_MS. A thread may not wait on a browser's main thread: there it only spins.
  *
- *   1. Compare-and-swap the word from 0 to T. If it was 0, the lock is held. This is the usual way, and the only
- *      atomic operation besides the release.
- *   2. Spin briefly: up to LOCK_SPINS times, load the word, and when it is 0, compare-and-swap it from 0 to T (to
- *      T | 1 once the thread has waited in step 3: it keeps the bit for whoever still waits). The lock is held if that
- *      succeeds.
- *   3. Wait. Load the word, W. If W is 0, go back to step 2. Else, if bit 0 of W is clear, compare-and-swap it from W
- *      to W | 1, and on failure go back to step 2. Then wait while the word is W | 1 (`Atomics.wait` in a worker or in
- *      Node's main thread, `memory.atomic.wait32` in WebAssembly), for the time left at most, and go back to step 2.
- *      Where a thread may not wait (a browser's main thread), it goes back to step 2 at once: it only spins.
- *   4. Give up when the lock timeout has passed since step 3 first began: the call traps with LOCK_TIMEOUT, having
- *      changed nothing but, perhaps, bit 0 of the word.
+ * What linmem's threads do besides, for speed, which another implementation need not do:
  *
- * Releasing: exchange the word with 0; if bit 0 of the old value was set, wake one waiter (`Atomics.notify`,
- * `memory.atomic.notify`, with a count of 1).
+ *   1. Acquire with one compare-and-swap; release with one exchange: the usual way, and the least a lock can cost.
+ *   2. When the lock is held, spin LOCK_SPINS times, then sleep as above, until the lock is had or the lock timeout
+ *      has passed since the spinning: then the call traps with LOCK_TIMEOUT, having changed nothing but, perhaps, bit
+ *      0 of the word.
+ *   3. Wake a sleeper only every LOCK_BURST releases, and after waking one, give way: let the lock be, for
+ *      LOCK_GIVE_WAY_MS at most, until another thread takes it. Two threads that allocate all the time on two cores
+ *      would otherwise take turns call by call, and every call would bring the heap's lines from the other core; in
+ *      turns of many calls, each thread works on lines of its own cache.
  *
  * A thread never takes the lock twice (a second attempt would wait on itself), and holds it only inside a call: it
- * never keeps it while doing something else, so a waiter waits at most for one operation of another thread.
+ * never keeps it while doing something else.
  *
- * Here, the compare-and-swap of step 1 and the exchange of the release go through lock-word.ts, which runs them in
- * WebAssembly where it can, as that costs less than `Atomics`; the rest is `Atomics`.
+ * Here, the compare-and-swap of the usual way and the exchange of the release go through lock-word.ts, which runs
+ * them in WebAssembly where it can, as that costs less than `Atomics`; the rest is `Atomics`.
  *
  * A thread that dies holding the lock (a worker terminated in the middle of a call) leaves the word holding its tag.
  * Every other thread then traps with LOCK_TIMEOUT. A program that knows the thread is dead, and its tag (each
@@ -49,8 +53,20 @@ import { lockWordOperations } from "./lock-word.js";
 /** The bit of the lock word that says a thread may be waiting. */
 export const LOCK_WAITING = 1;
 
-/** Times a thread loads the lock word before it waits: about a microsecond, longer than most operations take. */
-export const LOCK_SPINS = 200;
+/** Times a thread loads the held lock's word before it sleeps: about a microsecond. */
+export const LOCK_SPINS = 100;
+
+/** The longest a thread sleeps before it looks at the word again, in milliseconds. */
+export const LOCK_SLEEP_MS = 1;
+
+/**
+ * The releases of a thread between two wakings of a sleeper: a turn of the lock, some 1 to 4 ms of calls, long beside
+ * the time a sleeping thread takes to wake (some 10 to 70 µs in Node 20 on a virtual machine, and at times ms).
+ */
+export const LOCK_BURST = 65536;
+
+/** How long, at most, a thread that woke a sleeper lets the lock be for it, in milliseconds. */
+export const LOCK_GIVE_WAY_MS = 1;
 
 /**
  * How long a call waits for the lock before it traps with LOCK_TIMEOUT, by default, in milliseconds. An allocation
@@ -98,6 +114,12 @@ export class HeapLock {
   private readonly address: number;
   private readonly take: (address: number, tag: number) => number;
   private readonly give: (address: number) => number;
+  /** What this thread takes the lock with: its tag, with the bit while a sleeper's waking is put off. */
+  private taking: number;
+  /** Calls released since a sleeper was last woken, while one sleeps. */
+  private deferred = 0;
+  /** True after this thread woke a sleeper, which should have the lock next. */
+  private woke = false;
 
   constructor(memory: LinearMemory, heapBase: number, options: LockOptions = {}) {
     const { lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS } = options;
@@ -110,44 +132,60 @@ export class HeapLock {
     this.index = (heapBase + LOCK_OFFSET) >>> 2;
     this.tag = this.owner | 0;
     this.address = heapBase + LOCK_OFFSET;
+    this.taking = this.tag;
     ({ take: this.take, give: this.give } = lockWordOperations(memory));
   }
 
   /** Takes the lock, waiting for it as long as the timeout allows; else traps with LOCK_TIMEOUT, naming `operation`. */
   acquire(operation: string): void {
-    if (this.take(this.address, this.tag) !== 0) this.contend(operation);
+    if (this.woke) this.giveWay();
+    if (this.take(this.address, this.taking) !== 0) this.contend(operation);
   }
 
   release(): void {
-    if ((this.give(this.address) & LOCK_WAITING) !== 0) Atomics.notify(this.words, this.index, 1);
+    if ((this.give(this.address) & LOCK_WAITING) === 0) return;
+    // A thread sleeps: it is woken once this thread has had its turn, and until then this one keeps the bit.
+    if (++this.deferred < LOCK_BURST) {
+      this.taking = this.tag | LOCK_WAITING;
+      return;
+    }
+    this.deferred = 0;
+    this.taking = this.tag;
+    this.woke = true;
+    Atomics.notify(this.words, this.index, 1);
   }
 
-  /**
-   * Steps 2 to 4 of the protocol: the lock was held when `acquire` tried. A thread woken from its wait spins again
-   * before it sleeps again, rather than setting the bit at once: a bit set makes every release wake a thread, which
-   * costs the releasing thread as much as many operations.
-   */
+  /** After waking a thread, lets it take the lock first: waits, a while at most, for someone to take it. */
+  private giveWay(): void {
+    this.woke = false;
+    const until = performance.now() + LOCK_GIVE_WAY_MS;
+    while (Atomics.load(this.words, this.index) === 0 && performance.now() < until) {}
+  }
+
+  /** Step 2 above: the lock was held when `acquire` tried. */
   private contend(operation: string): void {
-    const { words, index, tag } = this;
+    const { words, index } = this;
+    for (let spin = 0; spin < LOCK_SPINS; spin++) {
+      if (Atomics.load(words, index) === 0 && Atomics.compareExchange(words, index, 0, this.taking) === 0) return;
+    }
     const waits = mayWait();
-    let deadline = -1;
-    // A thread that has waited takes the lock with the bit, for whoever still waits.
-    let taking = tag;
+    const deadline = performance.now() + this.timeoutMs;
+    let slept = false;
     for (;;) {
-      for (let spin = 0; spin < LOCK_SPINS; spin++) {
-        if (Atomics.load(words, index) === 0 && Atomics.compareExchange(words, index, 0, taking) === 0) return;
-      }
-      const now = performance.now();
-      if (deadline < 0) deadline = now + this.timeoutMs;
       const word = Atomics.load(words, index);
-      if (word === 0) continue;
-      if (now >= deadline) throw this.timedOut(operation, word);
+      if (word === 0) {
+        // A thread that slept takes the lock with the bit, for whoever still sleeps.
+        if (Atomics.compareExchange(words, index, 0, slept ? this.tag | LOCK_WAITING : this.taking) === 0) return;
+        continue;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) throw this.timedOut(operation, word);
       if (!waits) continue;
       if ((word & LOCK_WAITING) === 0 && Atomics.compareExchange(words, index, word, word | LOCK_WAITING) !== word) {
         continue;
       }
-      taking = tag | LOCK_WAITING;
-      Atomics.wait(words, index, word | LOCK_WAITING, deadline - now);
+      slept = true;
+      Atomics.wait(words, index, word | LOCK_WAITING, Math.min(left, LOCK_SLEEP_MS));
     }
   }
 
