@@ -17,12 +17,12 @@
  *
  * Checks, statistics and walks are left to the TypeScript build, which reads the same bytes.
  *
- * The code is shaped by that budget and by the price of a call. V8 in Node 20 does not inline one WebAssembly
- * function into another, and each call costs a few nanoseconds where a whole free and allocation take some forty, so
- * the two functions a program calls all the time keep calls off their usual way: free_memory finds, checks and merges
- * a block and puts it on its list without one, and allocate_memory takes a block off its list and makes one call, to
- * set the block's bit. The rare work goes through free_memory rather than functions of its own: the right halves of a
- * split block, the free blocks of a new or grown tree and the bitmap's old block go on their lists by being freed.
+ * The code is shaped by its size budget, 2,048 B for both families: what the C family shares with the seed's is one
+ * function, called by both (orderOf checks a pointer for free, realloc and malloc_usable_size; take finds and splits a
+ * block for malloc and aligned_alloc), although V8 in Node 20 does not inline one WebAssembly function into another
+ * and each call costs a few nanoseconds. The rare work goes through free rather than functions of its own: the right
+ * halves of a split block, the free blocks of a new or grown tree and the bitmap's old block go on their lists by being
+ * freed.
  */
 import {
   BITMAP_BELOW_ROOT,
