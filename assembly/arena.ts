@@ -4,7 +4,7 @@
  * same bytes, so either build can pick up a heap the other made.
  *
  * The module imports its memory as `env.memory` and nothing else. It exports the C allocation family, which returns 0
- * when it refuses, and the seed's family, which traps (see docs/linking.md):
+ * when it refuses, and the original family, which traps (see docs/linking.md):
  *
  *   init(heapBase), attach(heapBase)      lay out an empty arena at heapBase, or work on the one there
  *   malloc, calloc, aligned_alloc         a new block, 0 if refused; the memory grows on demand

@@ -4,7 +4,7 @@
  * same pointers, grows the memory alike and leaves the same bytes, so either build can pick up a heap the other made.
  *
  * The module imports its memory as `env.memory` and nothing else. It exports the C allocation family, which returns 0
- * when it refuses, and the seed's family, which traps (see docs/linking.md):
+ * when it refuses, and the original family, which traps (see docs/linking.md):
  *
  *   init(heapBase), attach(heapBase)      lay out an empty buddy heap at heapBase, or work on the one there
  *   malloc, calloc, aligned_alloc         a block of the smallest power of two from 16 bytes that holds the request,
@@ -17,7 +17,7 @@
  *
  * Checks, statistics and walks are left to the TypeScript build, which reads the same bytes.
  *
- * The code is shaped by its size budget, 2,048 B for both families: what the C family shares with the seed's is one
+ * The code is shaped by its size budget, 2,048 B for both families: what the C family shares with the original is one
  * function, called by both (orderOf checks a pointer for free, realloc and malloc_usable_size; take finds and splits a
  * block for malloc and aligned_alloc), although V8 in Node 20 does not inline one WebAssembly function into another
  * and each call costs a few nanoseconds. The rare work goes through free rather than functions of its own: the right

@@ -5,7 +5,7 @@
  * alike and leaves the same bytes, so either build can pick up a heap the other made.
  *
  * The module imports its memory as `env.memory` and nothing else. It exports the C allocation family, which returns 0
- * when it refuses, and the seed's family, which traps (see docs/linking.md):
+ * when it refuses, and the original family, which traps (see docs/linking.md):
  *
  *   init(heapBase), attach(heapBase)      lay out an empty TLSF heap at heapBase, or work on the one there
  *   malloc, calloc, aligned_alloc         a new block, 0 if refused; the memory grows on demand
@@ -422,8 +422,7 @@ function usedBlockSize(ptr: u32): u32 {
  * becomes a region of its own, its first block 4 bytes past the old end. Refuses with OUT_OF_MEMORY and returns 0,
  * having changed nothing, when the memory cannot grow that far.
  *
- * Returns the new free block. No list from the class of `blockSize` up held a block before, so it is the one the
- * TypeScript build's search after growing finds.
+ * Returns the new free block, non-zero, which the search that follows finds, as the TypeScript build's does.
  */
 function grow(blockSize: u32): u32 {
   const tail = load<u32>(heapBase, TAIL_OFFSET);

@@ -41,7 +41,7 @@ export const SHARED_ALLOCATOR_FLAGS = [
   "65536",
 ];
 
-/** The benchmark's AssemblyScript peer: the runtime's TLSF, built the way the issue measures it. */
+/** The benchmark's AssemblyScript peer: the runtime's TLSF, built as BENCHMARKS.md describes (`--runtime minimal`). */
 const PEER_FLAGS = ["-O3", "--noAssert", "--runtime", "minimal", "--importMemory", "--use", "abort="];
 
 /**

@@ -21,7 +21,6 @@ export const SOURCES = [
   "src/memory/linear-memory.ts",
   "src/allocator/size.ts",
   "src/allocator/errors.ts",
-  "src/allocator/growth.ts",
   "src/allocator/heap-header.ts",
   "src/allocator/lock.ts",
   "src/allocator/arena.ts",

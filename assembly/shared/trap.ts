@@ -1,8 +1,8 @@
 /**
  * How a module refuses a call. The C family (`malloc`, `realloc`, ...) stores the reason in the exported global
- * `trap_code` and returns 0; the seed's family (`allocate_memory`, ...) stores it and traps with `unreachable`, and the
- * host catches the trap and reads the global. A pointer that is not a live block traps in both families, as `free`
- * has nothing to return. The numbers are part of the modules' ABI: they are TRAP_CODE_NUMBERS of
+ * `trap_code` and returns 0; the original family (`allocate_memory`, ...) stores it and traps with `unreachable`, and
+ * the host catches the trap and reads the global. A pointer that is not a live block traps in both families, as
+ * `free` has nothing to return. The numbers are part of the modules' ABI: they are TRAP_CODE_NUMBERS of
  * src/allocator/errors.ts, generated into ../generated/errors.ts.
  */
 
@@ -42,7 +42,7 @@ export class Trap {
   }
 }
 
-/** The seed's family: the C family's result, or a trap when it was 0, its reason stored already. */
+/** The original family: the C family's result, or a trap when it was 0, its reason stored already. */
 export function orTrap(result: u32): u32 {
   if (!result) unreachable();
   return result;

@@ -52,7 +52,7 @@ export function malloc_usable_size(ptr: u32): u32 {
   return HeapLock.releasing(heap.malloc_usable_size(ptr));
 }
 
-// The seed's family traps once the lock is released.
+// The original family traps once the lock is released.
 
 export function allocate_memory(size: u32): u32 {
   return orTrap(malloc(size));

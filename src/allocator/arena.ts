@@ -20,7 +20,7 @@
  *                                   header                                               top
  *
  *   magic   u32  "ARN2": the arena format, version 2 (see heap-header.ts)
- *   lock    u32  reserved for heaps shared between threads
+ *   lock    u32  the heap's lock on a shared memory (lock.ts, docs/threads.md); 0 on an unshared one
  *   top     u32  where the next block's header goes: 4 past a multiple of 8; heapBase + 12 when empty
  *
  * A block is its header, a u32 at `ptr - 4`, and its bytes: `size + 4` rounded up to a multiple of 8, so at least 8

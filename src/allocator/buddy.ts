@@ -66,7 +66,7 @@
  *     +- - - - - - - - -+-------+------+-------+-----+------------------------------------ - - -+
  *
  *   heapBase + 0    u32       magic      "BDY1": the buddy format, version 1 (see heap-header.ts)
- *   heapBase + 4    u32       lock       reserved for heaps shared between threads
+ *   heapBase + 4    u32       lock       the heap's lock on a shared memory (lock.ts); 0 on an unshared one
  *   heapBase + 8    u32       rootOrder  the tree spans 16 << rootOrder bytes from T; 6 (1 KiB) to 27 (2 GiB)
  *   heapBase + 12   u32       bitmap     the address of the bitmap block
  *   heapBase + 16   u32       freeMask   bit k is set when the free list of order k is not empty

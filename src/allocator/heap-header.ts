@@ -1,8 +1,8 @@
 /**
  * The two words every heap begins with, whichever allocator manages it:
  *
- *     heapBase + 0   u32  magic   four ASCII bytes naming the allocator and its format version ("ARN1", ...)
- *     heapBase + 4   u32  lock    0 when no thread holds the heap; reserved for heaps shared between threads
+ *     heapBase + 0   u32  magic   four ASCII bytes naming the allocator and its format version ("ARN2", ...)
+ *     heapBase + 4   u32  lock    0 when no thread holds the heap: the lock of a heap shared between threads (lock.ts)
  *
  * The rest of the state follows at heapBase + 8, in the format the allocator's own file draws. The magic lets
  * `attach` tell a heap of its own kind from anything else before it trusts a single pointer in it.

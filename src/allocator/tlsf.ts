@@ -33,7 +33,7 @@
  *                                                                                                  TLSF_CONTROL_SIZE
  *
  *   magic      "TLS2": the TLSF format, version 2 (see heap-header.ts)
- *   lock       reserved for heaps shared between threads
+ *   lock       the heap's lock on a shared memory (lock.ts, docs/threads.md); 0 on an unshared one
  *   tail       the address of the last region's end sentinel: the heap ends 4 bytes after it
  *   fl map     bit f set when some list of first level f holds a block
  *   sl maps    one word per first level f: bit s set when list (f, s) holds a block

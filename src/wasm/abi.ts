@@ -33,7 +33,7 @@ export type AllocatorExports = {
   /** The bytes usable from `ptr`: at least what was asked for; 0 for 0. A pointer that is not a live block traps. */
   malloc_usable_size(ptr: number): number;
 
-  // The seed's family: a refused request traps, with the reason in `trap_code`.
+  // The original family: a refused request traps, with the reason in `trap_code`.
   allocate_memory(size: number): number;
   allocate_memory_aligned(size: number, align: number): number;
   reallocate_memory(ptr: number, size: number): number;

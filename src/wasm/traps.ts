@@ -2,9 +2,9 @@
  * Turns a module's refusal into the AllocationTrap the TypeScript build throws for the same call, in the same words.
  *
  * The module stores the refusal's code in its `trap_code` global, then returns 0 (the C family) or executes
- * `unreachable` (the seed's family, and any pointer that is not a block's); a trap with no code stored is not a refusal
- * but a fault, and passes through as it is. A code is all a module can say, while the TypeScript allocators say why
- * ("not a pointer into this heap", "the memory cannot grow to 206584 bytes"). Their words are the reference, so the
+ * `unreachable` (the original family, and any pointer that is not a block's); a trap with no code stored is not a
+ * refusal but a fault, and passes through as it is. A code is all a module can say, while the TypeScript allocators say
+ * why ("not a pointer into this heap", "the memory cannot grow to 206584 bytes"). Their words are the reference, so the
  * module's twin, attached to the same heap, is asked the same call: it refuses it the same way, and a refused call
  * changes nothing. Should the twin not refuse it, the builds disagree, which is a fault of linmem's and is reported as
  * one.

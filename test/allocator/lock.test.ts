@@ -95,99 +95,102 @@ describe("a lock held by a thread that never lets go", () => {
   });
 });
 
-describe.skipIf(WORKERS_UNAVAILABLE !== null)("threads on one lock", () => {
-  it.each([
-    { threads: 2, languages: ["JavaScript", "WebAssembly"] },
-    { threads: 4, languages: ["JavaScript", "WebAssembly", "JavaScript", "WebAssembly"] },
-  ])("exclude each other, JavaScript and WebAssembly, under contention ($threads threads)", async ({ languages }) => {
-    const memory = sharedMemory();
-    const counter = 1024;
-    const inside = 1028;
-    const start = 1032;
-    const workers = languages.map((language) =>
-      startWorker("lock-counter-worker.mjs", {
-        memory: memory.memory,
-        heapBase: HEAP_BASE,
-        counter,
-        inside,
-        start,
-        language,
-        lockTimeoutMs: 30_000,
-      }),
-    );
-    try {
-      await Promise.all(workers.map((worker) => nextMessage(worker)));
-      const answers = workers.map((worker) => nextMessage<{ done: number; overlaps: number }>(worker));
-      // Every worker is ready, and waits for the start word, or sees it set; they count until it turns 2.
-      Atomics.store(memory.i32, start >>> 2, 1);
-      Atomics.notify(memory.i32, start >>> 2);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      Atomics.store(memory.i32, start >>> 2, 2);
-      const results = await Promise.all(answers);
-      expect(results.map(({ overlaps }) => overlaps)).toEqual(languages.map(() => 0));
-      for (const { done } of results) expect(done).toBeGreaterThan(0);
-      expect(memory.u32[counter >>> 2]).toBe(results.reduce((sum, { done }) => sum + done, 0));
-      expect(lockHolder(memory, HEAP_BASE)).toBe(0);
-    } finally {
-      await Promise.all(workers.map((worker) => worker.terminate()));
-    }
-  });
-
-  it.each([
-    { language: "JavaScript", mayWait: true },
-    { language: "WebAssembly", mayWait: true },
-    { language: "WebAssembly", mayWait: false },
-  ])("wake a waiter in $language (may wait: $mayWait) as soon as the holder releases", async (waiter) => {
-    const memory = sharedMemory();
-    const holder = new HeapLock(memory, HEAP_BASE);
-    holder.acquire("hold");
-    const worker = startWorker("lock-waiter-worker.mjs", {
-      memory: memory.memory,
-      heapBase: HEAP_BASE,
-      counter: 1024,
-      inside: 1028,
-      lockTimeoutMs: 20_000,
-      ...waiter,
+describe.skipIf(WORKERS_UNAVAILABLE !== null)(
+  WORKERS_UNAVAILABLE === null ? "threads on one lock" : `threads on one lock (skipped: ${WORKERS_UNAVAILABLE})`,
+  () => {
+    it.each([
+      { threads: 2, languages: ["JavaScript", "WebAssembly"] },
+      { threads: 4, languages: ["JavaScript", "WebAssembly", "JavaScript", "WebAssembly"] },
+    ])("exclude each other, JavaScript and WebAssembly, under contention ($threads threads)", async ({ languages }) => {
+      const memory = sharedMemory();
+      const counter = 1024;
+      const inside = 1028;
+      const start = 1032;
+      const workers = languages.map((language) =>
+        startWorker("lock-counter-worker.mjs", {
+          memory: memory.memory,
+          heapBase: HEAP_BASE,
+          counter,
+          inside,
+          start,
+          language,
+          lockTimeoutMs: 30_000,
+        }),
+      );
+      try {
+        await Promise.all(workers.map((worker) => nextMessage(worker)));
+        const answers = workers.map((worker) => nextMessage<{ done: number; overlaps: number }>(worker));
+        // Every worker is ready, and waits for the start word, or sees it set; they count until it turns 2.
+        Atomics.store(memory.i32, start >>> 2, 1);
+        Atomics.notify(memory.i32, start >>> 2);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        Atomics.store(memory.i32, start >>> 2, 2);
+        const results = await Promise.all(answers);
+        expect(results.map(({ overlaps }) => overlaps)).toEqual(languages.map(() => 0));
+        for (const { done } of results) expect(done).toBeGreaterThan(0);
+        expect(memory.u32[counter >>> 2]).toBe(results.reduce((sum, { done }) => sum + done, 0));
+        expect(lockHolder(memory, HEAP_BASE)).toBe(0);
+      } finally {
+        await Promise.all(workers.map((worker) => worker.terminate()));
+      }
     });
-    try {
-      await nextMessage(worker);
-      const answer = nextMessage<{ taken: boolean; waited: number }>(worker);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      holder.release();
-      const { taken, waited } = await answer;
-      expect(taken).toBe(true);
-      expect(waited).toBeGreaterThanOrEqual(150);
-      // Woken at the release, far sooner than its timeout.
-      expect(waited).toBeLessThan(10_000);
-      expect(lockHolder(memory, HEAP_BASE)).toBe(0);
-    } finally {
-      await worker.terminate();
-    }
-  });
 
-  it("time out in WebAssembly as in JavaScript, by the clock the module imports", async () => {
-    const memory = sharedMemory();
-    memory.u32[LOCK_INDEX] = 0x4000;
-    for (const language of ["JavaScript", "WebAssembly"]) {
+    it.each([
+      { language: "JavaScript", mayWait: true },
+      { language: "WebAssembly", mayWait: true },
+      { language: "WebAssembly", mayWait: false },
+    ])("wake a waiter in $language (may wait: $mayWait) as soon as the holder releases", async (waiter) => {
+      const memory = sharedMemory();
+      const holder = new HeapLock(memory, HEAP_BASE);
+      holder.acquire("hold");
       const worker = startWorker("lock-waiter-worker.mjs", {
         memory: memory.memory,
         heapBase: HEAP_BASE,
         counter: 1024,
         inside: 1028,
-        lockTimeoutMs: 100,
-        language,
-        mayWait: true,
+        lockTimeoutMs: 20_000,
+        ...waiter,
       });
       try {
         await nextMessage(worker);
-        const { taken, waited } = await nextMessage<{ taken: boolean; waited: number }>(worker);
-        expect(taken, language).toBe(false);
-        expect(waited, language).toBeGreaterThanOrEqual(99);
-        expect(waited, language).toBeLessThan(2000);
+        const answer = nextMessage<{ taken: boolean; waited: number }>(worker);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        holder.release();
+        const { taken, waited } = await answer;
+        expect(taken).toBe(true);
+        expect(waited).toBeGreaterThanOrEqual(150);
+        // Woken at the release, far sooner than its timeout.
+        expect(waited).toBeLessThan(10_000);
+        expect(lockHolder(memory, HEAP_BASE)).toBe(0);
       } finally {
         await worker.terminate();
       }
-    }
-    expect(memory.u32[LOCK_INDEX]).toBe(0x4000 | LOCK_WAITING);
-  });
-});
+    });
+
+    it("time out in WebAssembly as in JavaScript, by the clock the module imports", async () => {
+      const memory = sharedMemory();
+      memory.u32[LOCK_INDEX] = 0x4000;
+      for (const language of ["JavaScript", "WebAssembly"]) {
+        const worker = startWorker("lock-waiter-worker.mjs", {
+          memory: memory.memory,
+          heapBase: HEAP_BASE,
+          counter: 1024,
+          inside: 1028,
+          lockTimeoutMs: 100,
+          language,
+          mayWait: true,
+        });
+        try {
+          await nextMessage(worker);
+          const { taken, waited } = await nextMessage<{ taken: boolean; waited: number }>(worker);
+          expect(taken, language).toBe(false);
+          expect(waited, language).toBeGreaterThanOrEqual(99);
+          expect(waited, language).toBeLessThan(2000);
+        } finally {
+          await worker.terminate();
+        }
+      }
+      expect(memory.u32[LOCK_INDEX]).toBe(0x4000 | LOCK_WAITING);
+    });
+  },
+);

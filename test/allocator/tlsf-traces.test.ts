@@ -5,7 +5,7 @@ import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
 import { replay } from "../../src/trace/replay.js";
 import { itOnEachSharedTrace } from "../support/shared-traces.js";
 
-/** The footprint the issue allows on a trace: the highest address in use within 10% of the peak live bytes. */
+/** The footprint limit on a trace: the highest address in use within 10% of the peak live bytes. */
 const FOOTPRINT_LIMIT = 1.1;
 
 describe("tlsf replays", () => {

@@ -19,41 +19,47 @@ async function built<T>(module: string): Promise<T> {
   return (await import(new URL(module, DIST).href)) as T;
 }
 
-describe.skipIf(!BUILT)("the threads workload", () => {
-  it("measures each allocator alone on both memories, and its threads together, independent and paired", async () => {
-    const { runThreads, THREADS_CONTENDERS } = await built<typeof Threads>("bench/threads.js");
-    const contenders = THREADS_CONTENDERS.filter(({ name }) => name === "tlsf" || name === "buddy-wasm");
-    const report = await runThreads(contenders, { threads: [1, 2], ring: SMALL_RING, runs: 2 });
-    const groups = report.results.map(({ contender, mode, threads, shared }) => [contender, mode, threads, shared]);
-    expect(groups).toEqual([
-      ["tlsf", "independent", 1, false],
-      ["buddy-wasm", "independent", 1, false],
-      ["tlsf", "independent", 1, true],
-      ["buddy-wasm", "independent", 1, true],
-      ["tlsf", "independent", 2, true],
-      ["buddy-wasm", "independent", 2, true],
-      ["tlsf", "producer/consumer", 2, true],
-      ["buddy-wasm", "producer/consumer", 2, true],
-    ]);
-    for (const result of report.results) {
-      expect(result.runs).toHaveLength(2);
-      expect(result.throughput.min).toBeGreaterThan(0);
-      expect(result.throughput.median).toBeLessThanOrEqual(result.throughput.max);
-    }
-  });
+describe.skipIf(!BUILT)(
+  BUILT ? "the threads workload" : "the threads workload (skipped: the built package is missing: run `npm run build`)",
+  () => {
+    it("measures each allocator alone on both memories, and its threads together, independent and paired", async () => {
+      const { runThreads, THREADS_CONTENDERS } = await built<typeof Threads>("bench/threads.js");
+      const contenders = THREADS_CONTENDERS.filter(({ name }) => name === "tlsf" || name === "buddy-wasm");
+      const report = await runThreads(contenders, { threads: [1, 2], ring: SMALL_RING, runs: 2 });
+      const groups = report.results.map(({ contender, mode, threads, shared }) => [contender, mode, threads, shared]);
+      expect(groups).toEqual([
+        ["tlsf", "independent", 1, false],
+        ["buddy-wasm", "independent", 1, false],
+        ["tlsf", "independent", 1, true],
+        ["buddy-wasm", "independent", 1, true],
+        ["tlsf", "independent", 2, true],
+        ["buddy-wasm", "independent", 2, true],
+        ["tlsf", "producer/consumer", 2, true],
+        ["buddy-wasm", "producer/consumer", 2, true],
+      ]);
+      for (const result of report.results) {
+        expect(result.runs).toHaveLength(2);
+        expect(result.throughput.min).toBeGreaterThan(0);
+        expect(result.throughput.median).toBeLessThanOrEqual(result.throughput.max);
+      }
+    });
 
-  it("runs from the command line, as JSON", async () => {
-    const { run } = await built<typeof Run>("cli/run.js");
-    const io = capturingIo();
-    const args = ["bench", "--threads", "2", "--ring-live", "32", "--ring-steps", "2000", "--runs", "1"];
-    expect(await run([...args, "--allocators", "tlsf-wasm,uint8array", "--format", "json"], io)).toBe(0);
-    const report = JSON.parse(io.stdout);
-    expect(report.workloads).toEqual([]);
-    expect(report.threads.ring.liveBlocks).toBe(32);
-    expect(report.threads.results.map(({ mode }: ThreadsResult) => mode)).toEqual(["independent", "producer/consumer"]);
-    expect(io.stderr).toMatch(/uint8array is not in the threads workload/);
-  });
-});
+    it("runs from the command line, as JSON", async () => {
+      const { run } = await built<typeof Run>("cli/run.js");
+      const io = capturingIo();
+      const args = ["bench", "--threads", "2", "--ring-live", "32", "--ring-steps", "2000", "--runs", "1"];
+      expect(await run([...args, "--allocators", "tlsf-wasm,uint8array", "--format", "json"], io)).toBe(0);
+      const report = JSON.parse(io.stdout);
+      expect(report.workloads).toEqual([]);
+      expect(report.threads.ring.liveBlocks).toBe(32);
+      expect(report.threads.results.map(({ mode }: ThreadsResult) => mode)).toEqual([
+        "independent",
+        "producer/consumer",
+      ]);
+      expect(io.stderr).toMatch(/uint8array is not in the threads workload/);
+    });
+  },
+);
 
 describe("the threads workload's tables", () => {
   const result = (contender: string, mode: ThreadsResult["mode"], threads: number, shared: boolean, rate: number) => ({

@@ -1,6 +1,6 @@
 /**
- * The C allocation family of each module against the seed's family of the same module, on two memories: the same
- * calls give the same pointers and leave the same bytes, and where the seed's family traps, the C family returns 0
+ * The C allocation family of each module against the original family of the same module, on two memories: the same
+ * calls give the same pointers and leave the same bytes, and where the original family traps, the C family returns 0
  * with the same code in trap_code, having changed nothing. Then what is C's own: calloc, realloc(p, 0), usable sizes,
  * NULL. Both builds of each module, the unshared one and the shared one, on a shared memory.
  */
@@ -31,7 +31,7 @@ async function heap(
   return { exports, memory };
 }
 
-/** The seed's call: its result, or the code it trapped with. */
+/** The original call: its result, or the code it trapped with. */
 function trapping(exports: AllocatorExports, call: () => number): { value: number } | { code: number } {
   try {
     return { value: call() >>> 0 };
@@ -75,7 +75,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 describe.each(BUILDS)("the $name module's $build C family", ({ name, shared }) => {
-  it("matches the seed's family call for call: same pointers and bytes, 0 with its trap code where it traps", async () => {
+  it("matches the original family call for call: same pointers and bytes, 0 and its trap code for a trap", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
         const c = await heap(name, shared);

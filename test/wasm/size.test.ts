@@ -1,5 +1,5 @@
 /**
- * Each module's size, as the package ships it, against its target: the whole C allocation family and the seed's, with
+ * Each module's size, as the package ships it, against its target: the whole C allocation family and the original, with
  * every check, in at most the bytes the target allows. A module known to be over its target says why, and must not
  * grow beyond the size it was measured at. The shared builds have no target, and must not grow either.
  */
