@@ -23,7 +23,7 @@ import {
   TOP_OFFSET,
 } from "./generated/arena";
 import { ensureMemory } from "./shared/growth";
-import { ALIGNMENT, alignUp, isAlignment, MAX_ALLOCATION } from "./shared/size";
+import { ALIGNMENT, alignUp, callocBytes, isAlignment, MAX_ALLOCATION } from "./shared/size";
 import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
@@ -65,8 +65,7 @@ export function malloc(size: u32): u32 {
 }
 
 export function calloc(count: u32, size: u32): u32 {
-  // A product past 1 GiB, even past 2^32, asks for one byte more than 1 GiB, which is refused as too large.
-  const total = <u32>min(<u64>count * size, MAX_ALLOCATION + 1);
+  const total = callocBytes(count, size);
   const ptr = allocate(total, ALIGNMENT);
   // Memory the arena hands out again after a reset holds old bytes.
   if (ptr) memory.fill(ptr, 0, total);

@@ -42,7 +42,7 @@ import {
   TREE_ALIGNMENT,
 } from "./generated/buddy";
 import { ensureMemory } from "./shared/growth";
-import { isAlignment, MAX_ALLOCATION } from "./shared/size";
+import { callocBytes, isAlignment } from "./shared/size";
 import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
@@ -88,8 +88,7 @@ export function malloc(size: u32): u32 {
 }
 
 export function calloc(count: u32, size: u32): u32 {
-  // A product past 1 GiB, even past 2^32, asks for one byte more than 1 GiB, which is refused as too large.
-  const total = <u32>min(<u64>count * size, MAX_ALLOCATION + 1);
+  const total = callocBytes(count, size);
   const ptr = malloc(total);
   if (ptr) memory.fill(ptr, 0, total);
   return ptr;

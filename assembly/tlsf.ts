@@ -43,7 +43,7 @@ import {
   VICTIM_OFFSET,
 } from "./generated/tlsf";
 import { ensureMemory } from "./shared/growth";
-import { ALIGNMENT, isAlignment, MAX_ALLOCATION } from "./shared/size";
+import { ALIGNMENT, callocBytes, isAlignment, MAX_ALLOCATION } from "./shared/size";
 import * as trap from "./shared/trap";
 
 export { trap_code } from "./shared/trap";
@@ -142,8 +142,7 @@ function blockSizeOf(size: u32): u32 {
 }
 
 export function calloc(count: u32, size: u32): u32 {
-  // A product past 1 GiB, even past 2^32, asks for one byte more than 1 GiB, which is refused as too large.
-  const total = <u32>min(<u64>count * size, MAX_ALLOCATION + 1);
+  const total = callocBytes(count, size);
   const ptr = malloc(total);
   if (ptr) memory.fill(ptr, 0, total);
   return ptr;

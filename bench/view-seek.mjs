@@ -9,7 +9,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../scripts/chromium.mjs";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -19,18 +19,7 @@ if (positionals.length !== 1) throw new Error("usage: node bench/view-seek.mjs P
 const url = pathToFileURL(resolve(positionals[0])).href;
 const seeks = Number(values.seeks);
 
-const browser = await chromium.launch({
-  executablePath: process.env.LINMEM_CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-gpu",
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   const errors = [];

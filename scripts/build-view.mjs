@@ -2,9 +2,9 @@
 // esbuild, and writes it as a string into src/view/generated/app-bundle.ts, which TypeScript compiles into dist: that
 // is how the installed package writes its pages without a bundler. The generated file is not committed; `npm run build`
 // (which `npm test` runs first) writes it before the type check.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { writeIfChanged } from "./write-if-changed.mjs";
 
 const ENTRY = fileURLToPath(new URL("../src/view/app/main.ts", import.meta.url));
 const GENERATED = new URL("../src/view/generated/app-bundle.ts", import.meta.url);
@@ -28,9 +28,5 @@ const text = [
   `export const APP_BUNDLE = ${JSON.stringify(bundle.text)};`,
   "",
 ].join("\n");
-// Written only when it changes, so that watchers and incremental builds see no false change.
-if ((await readFile(GENERATED, "utf8").catch(() => undefined)) !== text) {
-  await mkdir(new URL(".", GENERATED), { recursive: true });
-  await writeFile(GENERATED, text);
-}
+await writeIfChanged(GENERATED, text);
 process.stdout.write(`src/view/generated/app-bundle.ts: ${bundle.text.length} bytes of script\n`);

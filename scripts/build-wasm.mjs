@@ -9,10 +9,11 @@
 // `npm test` runs first) writes it before the type check.
 //
 // Run as a script, this builds everything; imported, it only exports the flags and targets.
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
+import { writeIfChanged } from "./write-if-changed.mjs";
 
 /** Flags for linmem's own allocator modules: smallest code, imported memory, no imports besides it. */
 export const ALLOCATOR_FLAGS = [
@@ -127,13 +128,6 @@ async function embeddedModules() {
 }
 
 /** Writes a file only when its text changes, so that watchers and incremental builds see no false change. */
-async function writeIfChanged(url, text) {
-  const old = await readFile(url, "utf8").catch(() => undefined);
-  if (old === text) return;
-  await mkdir(new URL(".", url), { recursive: true });
-  await writeFile(url, text);
-}
-
 async function build() {
   // Targets name their files from the project's root.
   process.chdir(fileURLToPath(new URL("..", import.meta.url)));

@@ -11,10 +11,11 @@
 //
 // Run as a script, after `tsc` has compiled the sources into dist/, this writes the files; imported (by the test), it
 // only renders them.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { writeIfChanged } from "./write-if-changed.mjs";
 
 /** The sources whose constants the twins use, from the project's root. */
 export const SOURCES = [
@@ -103,13 +104,12 @@ function docComment(text, statement) {
 
 async function generate() {
   const root = new URL("..", import.meta.url);
-  await mkdir(new URL("assembly/generated/", root), { recursive: true });
   for (const source of SOURCES) {
     const compiled = new URL(source.replace(/^src\//, "dist/").replace(/\.ts$/, ".js"), root);
     const values = await import(compiled.href);
     const text = await readFile(new URL(source, root), "utf8");
     const output = generatedPath(source);
-    await writeFile(new URL(output, root), renderConstants(source, text, values));
+    await writeIfChanged(new URL(output, root), renderConstants(source, text, values));
     process.stdout.write(`${output}\n`);
   }
 }

@@ -5,7 +5,8 @@
  * anything.
  *
  * An allocator calls itself (`reallocate` allocates, `allocateZeroed` allocates): the lock is taken by the outermost
- * call only, so that no call takes it twice.
+ * call only, so that no call takes it twice. Each operation spells that out rather than passing itself as a closure to
+ * one helper: allocate and free are hot paths, where a closure a call would be an allocation a call.
  *
  * The views. Another thread may have grown the memory since this one last looked, and only asking a shared
  * WebAssembly.Memory for its buffer tells, which costs half as much as a whole allocation. But the heap grows only

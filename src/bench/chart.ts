@@ -3,6 +3,8 @@
  * allocator: on the left its time per operation (log scale; the bar is the median, the line spans the fastest and
  * slowest run), on the right its footprint as a multiple of the peak live bytes (the light bar is the memory's size).
  */
+
+import { escapeMarkup } from "../markup.js";
 import { describeMachine } from "./machine.js";
 import { type BenchReport, describeRuns } from "./report.js";
 import type { PairResult } from "./runner.js";
@@ -46,8 +48,8 @@ export function formatChart(report: BenchReport): string {
   let y = TOP;
   for (const workload of report.workloads) {
     body.push(
-      `<text x="${LABEL_X}" y="${y + 18}"><tspan class="heading">${escapeXml(workload.name)}</tspan>` +
-        `<tspan class="note" dx="8">time per ${escapeXml(workload.operation)}</tspan></text>`,
+      `<text x="${LABEL_X}" y="${y + 18}"><tspan class="heading">${escapeMarkup(workload.name)}</tspan>` +
+        `<tspan class="note" dx="8">time per ${escapeMarkup(workload.operation)}</tspan></text>`,
     );
     y += WORKLOAD_HEADING;
     for (const result of report.results.filter((entry) => entry.workload === workload.name)) {
@@ -167,7 +169,7 @@ function logScale(smallest: number[], largest: number[]): LogScale {
 
 function text(x: number, y: number, content: string, style: string, anchor = "start"): string {
   const anchorAttribute = anchor === "start" ? "" : ` text-anchor="${anchor}"`;
-  return `<text x="${round(x)}" y="${round(y)}" class="${style}"${anchorAttribute}>${escapeXml(content)}</text>`;
+  return `<text x="${round(x)}" y="${round(y)}" class="${style}"${anchorAttribute}>${escapeMarkup(content)}</text>`;
 }
 
 function rect(x: number, y: number, width: number, height: number, fill: string, opacity = 1): string {
@@ -181,8 +183,4 @@ function line(x1: number, y1: number, x2: number, y2: number, style: string): st
 
 function round(value: number): number {
   return Math.round(value * 10) / 10;
-}
-
-function escapeXml(content: string): string {
-  return content.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }

@@ -15,11 +15,8 @@ export function formatTable(report: BenchReport): string {
     const headings = columnHeadings(workload);
     const rows = reportRows(report, workload);
     const table = [headings, ...rows.map((row) => ("figures" in row ? [row.contender, ...row.figures] : null))];
-    const widths = headings.map((_, column) =>
-      Math.max(...table.map((cells) => (cells === null ? 0 : (cells[column] as string).length))),
-    );
-    const line = (cells: string[]): string =>
-      `  ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] as number) : cell.padStart(widths[column] as number))).join("  ")}`;
+    const widths = columnWidths(table.filter((cells) => cells !== null));
+    const line = (cells: string[]): string => tableLine(cells, widths);
     lines.push(line(headings));
     for (const row of rows) {
       lines.push(
@@ -32,12 +29,8 @@ export function formatTable(report: BenchReport): string {
   if (report.threads !== undefined) {
     lines.push("", `threads: ${describeThreads(report.threads)}`);
     for (const { title, headings, rows } of threadsTables(report.threads)) {
-      const widths = headings.map((_, column) =>
-        Math.max(...[headings, ...rows].map((cells) => cells[column]?.length ?? 0)),
-      );
-      const line = (cells: string[]): string =>
-        `  ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] as number) : cell.padStart(widths[column] as number))).join("  ")}`;
-      lines.push("", `  ${title}`, line(headings), ...rows.map(line));
+      const widths = columnWidths([headings, ...rows]);
+      lines.push("", `  ${title}`, ...[headings, ...rows].map((cells) => tableLine(cells, widths)));
     }
   }
   const unavailable = describeUnavailable(report.unavailable);
@@ -49,4 +42,18 @@ export function formatTable(report: BenchReport): string {
     for (const sentence of sentences) lines.push(...wrapText(`- ${sentence}`, 116, "  "));
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The width of each column: its widest cell. */
+function columnWidths(table: readonly (readonly string[])[]): number[] {
+  const first = table[0] ?? [];
+  return first.map((_, column) => Math.max(...table.map((cells) => cells[column]?.length ?? 0)));
+}
+
+/** A row, indented: the first cell (a name) to the left, the figures to the right. */
+function tableLine(cells: readonly string[], widths: readonly number[]): string {
+  const padded = cells.map((cell, column) =>
+    column === 0 ? cell.padEnd(widths[0] as number) : cell.padStart(widths[column] as number),
+  );
+  return `  ${padded.join("  ")}`;
 }

@@ -4,7 +4,7 @@
  * and consumers, against one thread's.
  */
 import type { ThreadsMode, ThreadsReport, ThreadsResult } from "./threads.js";
-import { formatCount, formatNanoseconds, formatRatio } from "./units.js";
+import { formatCount, formatCountOf, formatNanoseconds, formatRatio } from "./units.js";
 
 export interface ThreadsTable {
   title: string;
@@ -73,7 +73,7 @@ export function threadsTables(report: ThreadsReport): ThreadsTable[] {
         }),
       ];
     });
-    const headings = ["allocator", ...counts.map((count) => `${count} ${count === 1 ? "thread" : "threads"}`)];
+    const headings = ["allocator", ...counts.map((count) => formatCountOf(count, "thread"))];
     tables.push({ title, headings, rows });
   }
   return tables;

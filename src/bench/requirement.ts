@@ -49,7 +49,7 @@ export function installedPackage(name: string): Requirement {
 }
 
 /** The requirements of a contender not met here. */
-export function unmetRequirements(contender: Contender): Requirement[] {
+function unmetRequirements(contender: Contender): Requirement[] {
   return contender.requires.filter((requirement) => !requirement.isMet());
 }
 

@@ -13,13 +13,11 @@
  * millisecond.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { arena } from "../allocator/arena.js";
-import { buddy } from "../allocator/buddy.js";
 import type { BlockAllocator } from "../allocator/contract.js";
-import { tlsf } from "../allocator/tlsf.js";
 import { LinearMemory } from "../memory/linear-memory.js";
 import { loadAllocator } from "../wasm/loader.js";
 import type { AllocatorModuleName } from "../wasm/modules.js";
+import { TYPESCRIPT_TWINS } from "../wasm/twins.js";
 import type { WebAssemblyMemory } from "../webassembly-types.js";
 import { seededRandom } from "./random.js";
 
@@ -53,11 +51,11 @@ export interface RoundTimes {
 }
 
 /** The queue's words: the consumer's index, the producer's, whether either sleeps, then the slots. */
-export const QUEUE_HEAD = 0;
-export const QUEUE_TAIL = 16;
-export const QUEUE_HEAD_SLEEPS = 32;
-export const QUEUE_TAIL_SLEEPS = 48;
-export const QUEUE_SLOTS = 64;
+const QUEUE_HEAD = 0;
+const QUEUE_TAIL = 16;
+const QUEUE_HEAD_SLEEPS = 32;
+const QUEUE_TAIL_SLEEPS = 48;
+const QUEUE_SLOTS = 64;
 const QUEUE_BATCH = 16;
 const SPINS = 1000;
 
@@ -66,19 +64,24 @@ export function queueBuffer(capacity: number): SharedArrayBuffer {
   return new SharedArrayBuffer(4 * (QUEUE_SLOTS + capacity));
 }
 
-const FACTORIES = { arena, buddy, tlsf };
+/** Lays a new heap out in `memory`, with the build named. */
+export async function createHeap(
+  build: ThreadsWorkerData["build"],
+  allocator: AllocatorModuleName,
+  memory: LinearMemory,
+  heapBase: number,
+): Promise<BlockAllocator> {
+  return build === "TypeScript"
+    ? TYPESCRIPT_TWINS[allocator](memory, { heapBase })
+    : await loadAllocator(allocator, memory, { heapBase });
+}
 
 async function attach(data: ThreadsWorkerData): Promise<BlockAllocator> {
   const { memory, heapBase, allocator, build } = data;
-  if (memory === null) {
-    const own = LinearMemory.create();
-    return build === "TypeScript"
-      ? FACTORIES[allocator](own, { heapBase })
-      : await loadAllocator(allocator, own, { heapBase });
-  }
+  if (memory === null) return createHeap(build, allocator, LinearMemory.create(), heapBase);
   const shared = LinearMemory.wrap(memory);
   return build === "TypeScript"
-    ? FACTORIES[allocator].attach(shared, heapBase)
+    ? TYPESCRIPT_TWINS[allocator].attach(shared, heapBase)
     : await loadAllocator.attach(allocator, shared, heapBase);
 }
 

@@ -13,18 +13,14 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { arena } from "../allocator/arena.js";
-import { buddy } from "../allocator/buddy.js";
-import { tlsf } from "../allocator/tlsf.js";
 import { LinearMemory } from "../memory/linear-memory.js";
-import { loadAllocator } from "../wasm/loader.js";
 import type { AllocatorModuleName } from "../wasm/modules.js";
 import type { WebAssemblyMemory } from "../webassembly-types.js";
 import type { Progress } from "./progress.js";
 import { SILENT_PROGRESS } from "./progress.js";
 import type { RingOptions } from "./ring.js";
 import { type Spread, spread } from "./statistics.js";
-import { queueBuffer, type RoundTimes, type ThreadRole, type ThreadsWorkerData } from "./threads-worker.js";
+import { createHeap, queueBuffer, type RoundTimes, type ThreadRole, type ThreadsWorkerData } from "./threads-worker.js";
 
 /** An allocator the threads workload runs: linmem's own, in one of its builds; peers have no shared heap. */
 export interface ThreadsContender {
@@ -79,11 +75,9 @@ const HEAP_BASE = 8;
 const WORKER_MODULE = new URL("./threads-worker.js", import.meta.url);
 
 /** Whether the threads workload can run here: it needs the compiled worker module. */
-export function canRunThreads(): boolean {
+function canRunThreads(): boolean {
   return existsSync(fileURLToPath(WORKER_MODULE));
 }
-
-const FACTORIES = { arena, buddy, tlsf };
 
 /** One allocator, way, thread count and memory: its workers, ready to run rounds. */
 interface Setup {
@@ -148,8 +142,7 @@ async function setUp(
   let memory: WebAssemblyMemory | null = null;
   if (group.shared) {
     const shared = LinearMemory.create({ shared: true, maximumPages: 65536 });
-    if (contender.build === "TypeScript") FACTORIES[contender.allocator](shared, { heapBase: HEAP_BASE });
-    else await loadAllocator(contender.allocator, shared, { heapBase: HEAP_BASE });
+    await createHeap(contender.build, contender.allocator, shared, HEAP_BASE);
     memory = shared.memory;
   }
   const gate = new Int32Array(new SharedArrayBuffer(4));

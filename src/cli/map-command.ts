@@ -1,7 +1,7 @@
 /** `linmem map TRACE --svg FILE`: the heap after some event of a trace, drawn to scale as an SVG picture. */
 import { writeFileSync } from "node:fs";
 import { formatCount } from "../bench/units.js";
-import { mappableAllocator } from "../map/allocators.js";
+import { MAPPABLE_ALLOCATORS } from "../map/allocators.js";
 import { FIGURE_LABELS } from "../map/figure-labels.js";
 import { mapMemory } from "../map/memory-map.js";
 import { heapMapSvg } from "../map/svg.js";
@@ -27,9 +27,7 @@ export function mapCommand(args: string[], io: CommandIo): number {
       `--at ${at} is past the end of ${trace.name}, which has ${formatCount(trace.length)} events`,
     );
   }
-  const factory = mappableAllocator(settings.allocator);
-  if (factory === undefined) throw new UsageError("map", `cannot map "${settings.allocator}"`);
-  const allocator = factory(LinearMemory.create(), { heapBase: settings.heapBase });
+  const allocator = MAPPABLE_ALLOCATORS[settings.allocator](LinearMemory.create(), { heapBase: settings.heapBase });
   const cursor = new ReplayCursor(trace, allocator);
   cursor.advanceTo(at);
   const map = mapMemory(allocator);

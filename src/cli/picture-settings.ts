@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_HEAP_BASE } from "../allocator/contract.js";
 import { ALIGNMENT, MAX_ALLOCATION } from "../allocator/size.js";
 import { MAPPABLE_NAMES } from "../map/allocators.js";
-import { oneOf, parsing } from "./settings.js";
+import { oneOf, oneTrace, parsing, wholeNumber } from "./settings.js";
 import { UsageError } from "./usage-error.js";
 
 /** The allocators `linmem view` shows when none is named. */
@@ -50,7 +50,7 @@ export function mapSettings(args: string[]): MapSettings {
     help,
     file: positionals[0] ?? "",
     allocator: oneOf("map", "--allocator", values.allocator ?? DEFAULT_MAP_ALLOCATOR, MAPPABLE_NAMES),
-    at: values.at === undefined ? null : wholeNumber("map", "--at", values.at, 0, 0xffff_ffff),
+    at: values.at === undefined ? null : wholeNumber("map", "--at", values.at, [0, 0xffff_ffff]),
     svg: values.svg ?? "",
     heapBase: heapBase("map", values["heap-base"]),
   };
@@ -96,27 +96,12 @@ export function viewSettings(args: string[]): ViewSettings {
   return settings;
 }
 
-function oneTrace(command: string, positionals: string[]): void {
-  if (positionals.length !== 1) {
-    throw new UsageError(command, positionals.length === 0 ? "name the trace to replay" : `${command} takes one trace`);
-  }
-}
-
 /** The heap's base: a multiple of 8 from 8 up, the bytes below it from 8 standing for static data. */
 function heapBase(command: string, text: string | undefined): number {
   if (text === undefined) return DEFAULT_HEAP_BASE;
-  const value = wholeNumber(command, "--heap-base", text, ALIGNMENT, MAX_ALLOCATION);
+  const value = wholeNumber(command, "--heap-base", text, [ALIGNMENT, MAX_ALLOCATION]);
   if (value % ALIGNMENT !== 0) {
     throw new UsageError(command, `--heap-base expects a multiple of ${ALIGNMENT}, got "${text}"`);
-  }
-  return value;
-}
-
-/** A whole number from `min` to `max`, digits perhaps grouped by "_". */
-function wholeNumber(command: string, option: string, text: string, min: number, max: number): number {
-  const value = /^\d+(_\d+)*$/.test(text) ? Number(text.replaceAll("_", "")) : Number.NaN;
-  if (!(value >= min && value <= max)) {
-    throw new UsageError(command, `${option} expects a whole number from ${min} to ${max}, got "${text}"`);
   }
   return value;
 }

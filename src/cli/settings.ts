@@ -103,14 +103,7 @@ export function benchSettings(args: string[]): BenchSettings {
   const ring = RING_DEFAULTS;
   const sizes: readonly [number, number] =
     values["ring-sizes"] === undefined ? [ring.minSize, ring.maxSize] : sizeRange(values["ring-sizes"]);
-  const liveBlocks =
-    values["ring-live"] === undefined
-      ? [ring.liveBlocks]
-      : unique(
-          nonEmptyList("--ring-live", [values["ring-live"]]).map((count) =>
-            whole("--ring-live", count, LIMITS.ringLive),
-          ),
-        );
+  const liveBlocks = optionalWholeList("--ring-live", values["ring-live"], [ring.liveBlocks], LIMITS.ringLive);
   const mostLive = Math.max(...liveBlocks);
   if (mostLive * sizes[1] > RING_LIVE_BYTES_LIMIT) {
     throw new UsageError(
@@ -138,10 +131,7 @@ export function benchSettings(args: string[]): BenchSettings {
     },
     timeLimit: optionalWhole("--time-limit", values["time-limit"], DEFAULT_TIME_LIMIT, LIMITS.timeLimit),
     inProcess: values["in-process"] === true,
-    threads:
-      values.threads === undefined
-        ? [...DEFAULT_THREADS]
-        : unique(nonEmptyList("--threads", [values.threads]).map((count) => whole("--threads", count, LIMITS.threads))),
+    threads: optionalWholeList("--threads", values.threads, DEFAULT_THREADS, LIMITS.threads),
   };
 }
 
@@ -160,9 +150,7 @@ export function replaySettings(args: string[]): ReplaySettings {
     }),
   );
   const help = values.help === true;
-  if (!help && positionals.length !== 1) {
-    throw new UsageError("replay", positionals.length === 0 ? "name the trace to replay" : "replay takes one trace");
-  }
+  if (!help) oneTrace("replay", positionals);
   return {
     help,
     file: positionals[0] ?? "",
@@ -195,19 +183,42 @@ function optionalWhole(
   fallback: number,
   limits: readonly [number, number],
 ): number {
-  return text === undefined ? fallback : whole(option, text, limits);
+  return text === undefined ? fallback : wholeNumber("bench", option, text, limits);
+}
+
+/** A comma-separated list of whole numbers within `limits`, each once, or `fallback` when the option is absent. */
+function optionalWholeList(
+  option: string,
+  text: string | undefined,
+  fallback: readonly number[],
+  limits: readonly [number, number],
+): number[] {
+  if (text === undefined) return [...fallback];
+  return unique(nonEmptyList(option, [text]).map((item) => wholeNumber("bench", option, item, limits)));
 }
 
 /**
  * A whole number within `[min, max]`: decimal digits, perhaps grouped by "_". Anything else, a sign, a fraction or an
  * exponent included, is refused, as is a number out of bounds, each with the bounds.
  */
-function whole(option: string, text: string, [min, max]: readonly [number, number]): number {
+export function wholeNumber(
+  command: string,
+  option: string,
+  text: string,
+  [min, max]: readonly [number, number],
+): number {
   const value = /^\d+(_\d+)*$/.test(text) ? Number(text.replaceAll("_", "")) : Number.NaN;
   if (!(value >= min && value <= max)) {
-    throw new UsageError("bench", `${option} expects a whole number from ${min} to ${max}, got "${text}"`);
+    throw new UsageError(command, `${option} expects a whole number from ${min} to ${max}, got "${text}"`);
   }
   return value;
+}
+
+/** The one trace a command replays: a usage error when none or several are named. */
+export function oneTrace(command: string, positionals: readonly string[]): void {
+  if (positionals.length !== 1) {
+    throw new UsageError(command, positionals.length === 0 ? "name the trace to replay" : `${command} takes one trace`);
+  }
 }
 
 export function oneOf<T extends string>(command: string, option: string, value: string, choices: readonly T[]): T {
@@ -217,10 +228,11 @@ export function oneOf<T extends string>(command: string, option: string, value: 
   return value as T;
 }
 
-/** "8..512" as [8, 512]. */
+/** "8..512" as [8, 512], the numbers written as every other whole number is, perhaps grouped by "_". */
 function sizeRange(text: string): readonly [number, number] {
-  const match = /^(\d+)\.\.(\d+)$/.exec(text);
-  const [min, max] = match === null ? [Number.NaN, Number.NaN] : [Number(match[1]), Number(match[2])];
+  const match = /^(\d+(?:_\d+)*)\.\.(\d+(?:_\d+)*)$/.exec(text);
+  const number = (digits: string | undefined): number => Number((digits as string).replaceAll("_", ""));
+  const [min, max] = match === null ? [Number.NaN, Number.NaN] : [number(match[1]), number(match[2])];
   if (!(min <= max) || max > 0x4000_0000) {
     throw new UsageError(
       "bench",

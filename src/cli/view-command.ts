@@ -1,11 +1,10 @@
 /** `linmem view TRACE --out FILE.html`: a page that replays the trace in a browser, for any event, side by side. */
 import { writeFileSync } from "node:fs";
 import { formatCount } from "../bench/units.js";
-import { mappableAllocator } from "../map/allocators.js";
+import { MAPPABLE_ALLOCATORS } from "../map/allocators.js";
 import { LinearMemory } from "../memory/linear-memory.js";
 import { ReplayCursor } from "../trace/cursor.js";
 import { loadTrace } from "../trace/load.js";
-import { describeEvent } from "../trace/trace.js";
 import { viewPage } from "../view/page.js";
 import type { CommandIo } from "./io.js";
 import { viewSettings } from "./picture-settings.js";
@@ -21,14 +20,14 @@ export function viewCommand(args: string[], io: CommandIo): number {
   // The page replays the trace in the browser; one replay here first, so that a trace no heap can take fails now, with
   // its event named, rather than in the page.
   for (const name of settings.allocators) {
-    const factory = mappableAllocator(name);
-    if (factory === undefined) continue;
-    const cursor = new ReplayCursor(trace, factory(LinearMemory.create(), { heapBase: settings.heapBase }));
+    const cursor = new ReplayCursor(
+      trace,
+      MAPPABLE_ALLOCATORS[name](LinearMemory.create(), { heapBase: settings.heapBase }),
+    );
     try {
       cursor.advanceTo(trace.length);
     } catch (error) {
-      const where = `event ${cursor.position} (${describeEvent(trace, cursor.position)})`;
-      throw new Error(`${trace.name} on ${name}, ${where}: ${(error as Error).message}`, { cause: error });
+      throw new Error(`${name}: ${(error as Error).message}`, { cause: error });
     }
   }
   const page = viewPage({

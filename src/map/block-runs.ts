@@ -72,14 +72,23 @@ export function blockRuns(map: MemoryMap, threshold: number): DrawnBlocks[] {
 }
 
 /**
- * The smallest threshold that brings the elements drawn for the blocks to at most `budget`: 0 when every block fits,
- * else a power of two of bytes. `bytesPerPixel` is where the search starts, as blocks below a pixel are invisible anyway.
+ * The blocks drawn at the smallest threshold that brings their elements to at most `budget`, and that threshold: 0 when
+ * every block fits, else a power of two of bytes. `bytesPerPixel` is where the search starts, as blocks below a pixel
+ * are invisible anyway.
  */
-export function runThreshold(map: MemoryMap, budget: number, bytesPerPixel: number): number {
-  if (map.blocks.length <= budget) return 0;
+export function blockRunsWithin(
+  map: MemoryMap,
+  budget: number,
+  bytesPerPixel: number,
+): { threshold: number; drawn: DrawnBlocks[] } {
+  if (map.blocks.length <= budget) return { threshold: 0, drawn: blockRuns(map, 0) };
   let threshold = Math.max(16, bytesPerPixel);
-  while (blockRuns(map, threshold).length > budget && threshold < map.memorySize) threshold *= 2;
-  return threshold;
+  let drawn = blockRuns(map, threshold);
+  while (drawn.length > budget && threshold < map.memorySize) {
+    threshold *= 2;
+    drawn = blockRuns(map, threshold);
+  }
+  return { threshold, drawn };
 }
 
 function single(map: MemoryMap, index: number): SingleBlock {

@@ -10,7 +10,8 @@
  * same bytes.
  */
 import { formatBytes, formatCount } from "../bench/units.js";
-import { blockRuns, type DrawnBlocks, runThreshold } from "./block-runs.js";
+import { escapeMarkup } from "../markup.js";
+import { blockRunsWithin, type DrawnBlocks } from "./block-runs.js";
 import { FIGURE_LABELS } from "./figure-labels.js";
 import type { Area, MemoryMap } from "./memory-map.js";
 import { COLORS, LABELS, LEGEND_ORDER, type MapKind, USED_ALTERNATE, usedShareColor } from "./palette.js";
@@ -38,13 +39,13 @@ export interface SvgCaption {
 
 export function heapMapSvg(map: MemoryMap, caption: SvgCaption): string {
   const scale = mapScale(map.memorySize, ROW_WIDTH, MAX_ROWS);
-  const threshold = runThreshold(map, ELEMENT_BUDGET, scale.bytesPerPixel);
-  const drawn = blockRuns(map, threshold);
+  const { threshold, drawn } = blockRunsWithin(map, ELEMENT_BUDGET, scale.bytesPerPixel);
   const runs = drawn.filter((item) => item.kind === "run").length;
   const mapBottom = MAP_TOP + scale.rows * ROW_PITCH;
 
   const kinds = new Set<MapKind>(map.areas.map((area) => area.kind));
-  for (let index = 0; index < map.blocks.length; index++) kinds.add(map.blocks.used[index] === 1 ? "used" : "free");
+  if (map.figures.blocksInUse > 0) kinds.add("used");
+  if (map.figures.freeBlocks > 0) kinds.add("free");
   const legendTop = mapBottom + 22;
   const legend = legendItems(kinds, runs > 0, legendTop);
   const figuresTop = legend.bottom + 26;
@@ -60,7 +61,7 @@ export function heapMapSvg(map: MemoryMap, caption: SvgCaption): string {
 
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" role="img">`,
-    `<title>${escapeXml(caption.title)}</title>`,
+    `<title>${escapeMarkup(caption.title)}</title>`,
     "<style>",
     ".title{font-size:16px;font-weight:600}.note{font-size:11px;fill:#555}.address{font-size:10px;fill:#777;font-family:ui-monospace,monospace}",
     ".label{font-size:12px}.value{font-size:12px;font-weight:600}",
@@ -164,7 +165,7 @@ interface Placed {
 /** A swatch and a name for each kind the picture shows, in rows across the width. */
 function legendItems(kinds: ReadonlySet<MapKind>, hasRuns: boolean, top: number): Placed {
   const items: { swatch: string; label: string }[] = LEGEND_ORDER.filter((kind) => kinds.has(kind)).map((kind) => ({
-    swatch: kind === "sentinel" ? COLORS.sentinel : COLORS[kind],
+    swatch: COLORS[kind],
     label: LABELS[kind],
   }));
   if (hasRuns) items.push({ swatch: usedShareColor(0.5), label: "run of small blocks, darker as more is in use" });
@@ -194,8 +195,8 @@ function figureLines(map: MemoryMap, top: number): Placed {
     const x = 16 + Math.floor(index / perColumn) * 360;
     const y = top + 20 + (index % perColumn) * 18;
     elements.push(
-      `<text x="${x}" y="${y}" class="label">${escapeXml(label)}</text>`,
-      `<text x="${x + 160}" y="${y}" class="value" data-stat="${stat}">${escapeXml(format(map.figures[stat]))}</text>`,
+      `<text x="${x}" y="${y}" class="label">${escapeMarkup(label)}</text>`,
+      `<text x="${x + 160}" y="${y}" class="value" data-stat="${stat}">${escapeMarkup(format(map.figures[stat]))}</text>`,
     );
   });
   const bottom = top + 20 + (perColumn - 1) * 18 + 18;
@@ -212,14 +213,10 @@ function figureLines(map: MemoryMap, top: number): Placed {
 
 function text(x: number, y: number, content: string, style: string, anchor = "start"): string {
   const anchorAttribute = anchor === "start" ? "" : ` text-anchor="${anchor}"`;
-  return `<text x="${number(x)}" y="${number(y)}" class="${style}"${anchorAttribute}>${escapeXml(content)}</text>`;
+  return `<text x="${number(x)}" y="${number(y)}" class="${style}"${anchorAttribute}>${escapeMarkup(content)}</text>`;
 }
 
 /** A coordinate with at most two decimals, written the same way on every run. */
 function number(value: number): string {
   return String(Math.round(value * 100) / 100);
-}
-
-function escapeXml(content: string): string {
-  return content.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }

@@ -5,7 +5,8 @@
  */
 import type { BlockAllocator } from "../allocator/contract.js";
 import { ALIGNMENT } from "../allocator/size.js";
-import { EVENT_ALLOCATE, EVENT_ALLOCATE_ALIGNED, EVENT_FREE, type Trace } from "./trace.js";
+import { ReplayError } from "./replay.js";
+import { describeEvent, EVENT_ALLOCATE, EVENT_ALLOCATE_ALIGNED, EVENT_FREE, type Trace } from "./trace.js";
 
 /** Told of each event once it has run: its index, its block's id, and the block's pointer (0 after a free). */
 export type EventObserver = (event: number, id: number, ptr: number) => void;
@@ -27,10 +28,25 @@ export class ReplayCursor<A extends BlockAllocator = BlockAllocator> {
 
   /**
    * Replays the events from `position` up to `target` (at most the trace's length), telling `observe` of each. When an
-   * event throws, `position` is that event's index, and the heap as the allocator left it after refusing it.
+   * event throws, `position` is that event's index, the heap is as the allocator left it after refusing it, and the
+   * error is a ReplayError naming the event's line, its cause what the allocator threw.
    */
   advanceTo(target: number, observe: EventObserver | null = null): void {
-    const end = Math.min(target, this.trace.length);
+    try {
+      this.replayTo(Math.min(target, this.trace.length), observe);
+    } catch (error) {
+      const { trace, position } = this;
+      throw new ReplayError(
+        trace.name,
+        trace.lines[position] as number,
+        describeEvent(trace, position),
+        error instanceof Error ? error.message : String(error),
+        { cause: error },
+      );
+    }
+  }
+
+  private replayTo(end: number, observe: EventObserver | null): void {
     const { kinds, ids, sizes, aligns } = this.trace;
     const pointers = this.pointers;
     const allocator = this.allocator;

@@ -84,30 +84,34 @@ export function rasterize(map: MemoryMap, layout: RasterLayout, span = 0): HeapR
     const r = ((red[cell] as number) + TRACK_RGB[0] * missing) / bytesPerPixel;
     const g = ((green[cell] as number) + TRACK_RGB[1] * missing) / bytesPerPixel;
     const b = ((blue[cell] as number) + TRACK_RGB[2] * missing) / bytesPerPixel;
-    const row = Math.floor(cell / width);
-    const x = cell - row * width;
-    for (let y = row * layout.rowPitch; y < row * layout.rowPitch + layout.barHeight; y++) {
-      const at = (y * width + x) * 4;
-      pixels[at] = r;
-      pixels[at + 1] = g;
-      pixels[at + 2] = b;
-      pixels[at + 3] = 255;
-    }
+    paintColumn(pixels, width, layout, cell, r, g, b);
   }
   // A sentinel's four bytes would vanish in the average: it is marked across its row, over its pixel.
   for (const area of map.areas) {
     if (area.kind !== "sentinel") continue;
-    const cell = Math.floor(area.start / bytesPerPixel);
-    const row = Math.floor(cell / width);
-    const x = cell - row * width;
     const [r, g, b] = KIND_RGB.sentinel;
-    for (let y = row * layout.rowPitch; y < row * layout.rowPitch + layout.barHeight; y++) {
-      const at = (y * width + x) * 4;
-      pixels[at] = r;
-      pixels[at + 1] = g;
-      pixels[at + 2] = b;
-      pixels[at + 3] = 255;
-    }
+    paintColumn(pixels, width, layout, Math.floor(area.start / bytesPerPixel), r, g, b);
   }
   return { scale, width, height, pixels };
+}
+
+/** Colors the pixel of map cell `cell` down its row's bar, opaque. */
+function paintColumn(
+  pixels: Uint8ClampedArray,
+  width: number,
+  layout: RasterLayout,
+  cell: number,
+  r: number,
+  g: number,
+  b: number,
+): void {
+  const row = Math.floor(cell / width);
+  const x = cell - row * width;
+  for (let y = row * layout.rowPitch; y < row * layout.rowPitch + layout.barHeight; y++) {
+    const at = (y * width + x) * 4;
+    pixels[at] = r;
+    pixels[at + 1] = g;
+    pixels[at + 2] = b;
+    pixels[at + 3] = 255;
+  }
 }

@@ -4,6 +4,7 @@
  * content security policy forbids every request, so it works from `file://`, offline, and can reach no server.
  */
 import { gzipSync } from "node:zlib";
+import { escapeMarkup } from "../markup.js";
 import { formatTrace } from "../trace/format.js";
 import type { Trace } from "../trace/trace.js";
 import { APP_ELEMENT, CONFIG_ELEMENT, TRACE_ELEMENT, type ViewConfig } from "./embedding.js";
@@ -38,18 +39,18 @@ export function viewPage({ trace, allocators, heapBase, command }: ViewPageOptio
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; worker-src blob:; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>linmem view: ${escapeHtml(trace.name)}</title>
+<title>linmem view: ${escapeMarkup(trace.name)}</title>
 <style>
 ${STYLE}
 </style>
 </head>
 <body>
 <header>
-<h1>${escapeHtml(trace.name)} <span class="note">on ${escapeHtml(allocators.join(" and "))}</span></h1>
+<h1>${escapeMarkup(trace.name)} <span class="note">on ${escapeMarkup(allocators.join(" and "))}</span></h1>
 <p id="status" class="note">loading…</p>
 </header>
 <main id="app"></main>
-<footer class="note">${escapeHtml(command)}</footer>
+<footer class="note">${escapeMarkup(command)}</footer>
 <script type="application/json" id="${CONFIG_ELEMENT}">${JSON.stringify(config).replaceAll("<", "\\u003c")}</script>
 <script type="application/octet-stream" id="${TRACE_ELEMENT}">${compressed}</script>
 <script id="${APP_ELEMENT}">${scriptText(APP_BUNDLE)}</script>
@@ -88,8 +89,4 @@ footer{margin-top:16px;font-family:ui-monospace,monospace}
  */
 function scriptText(script: string): string {
   return script.replace(/<\/(script)/gi, "<\\/$1").replaceAll("<!--", "<\\!--");
-}
-
-function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }

@@ -59,9 +59,6 @@ export type SharedAllocatorExports = AllocatorExports & {
   lock_owner: WebAssemblyGlobal;
 };
 
-/** What the shared build imports besides its memory: a monotonic clock in milliseconds. */
-export type SharedAllocatorImports = { now(): number };
-
 /** Every function an allocator module exports. */
 export const ALLOCATOR_FUNCTIONS = [
   "init",

@@ -28,7 +28,7 @@ import { ALIGNMENT, alignUp } from "../allocator/size.js";
 import { LinearMemory, MAX_PAGES, type MemorySource } from "../memory/linear-memory.js";
 import type { WebAssemblyImports, WebAssemblyInstance } from "../webassembly-types.js";
 import { importableMemory, initHeap, instantiateAllocator } from "./loader.js";
-import { memoryImport } from "./memory-import.js";
+import { type MemoryImport, memoryImport } from "./memory-import.js";
 import { type AllocatorModuleName, requireModuleName } from "./modules.js";
 import type { WasmAllocator } from "./wasm-allocator.js";
 
@@ -59,8 +59,8 @@ export async function linkProgram(
   const bytes = ArrayBuffer.isView(program)
     ? new Uint8Array(program.buffer, program.byteOffset, program.byteLength)
     : new Uint8Array(program);
-  const memory = importableMemory(options.memory ?? memoryFor(bytes));
   const imported = memoryImport(bytes);
+  const memory = importableMemory(options.memory ?? memoryFor(imported));
   if (imported !== undefined && imported.shared !== memory.shared) {
     throw new TypeError(
       `the program imports ${imported.shared ? "a shared" : "an unshared"} memory, and the memory given is ` +
@@ -80,9 +80,8 @@ export async function linkProgram(
   return { instance, heap, memory };
 }
 
-/** A new memory as large as the program declares it needs, growing as far as it allows. */
-function memoryFor(bytes: Uint8Array): LinearMemory {
-  const imported = memoryImport(bytes);
+/** A new memory as large as the program's memory import declares it needs, growing as far as it allows. */
+function memoryFor(imported: MemoryImport | undefined): LinearMemory {
   if (imported === undefined || imported.module !== "env" || imported.name !== "memory") {
     throw new TypeError("the program imports no env.memory: link it with --import-memory to share its memory");
   }

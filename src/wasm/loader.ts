@@ -10,7 +10,7 @@
  * shared build, which takes the heap's lock for every call, with a tag of its own and the lock timeout given
  * (`lockTimeoutMs`); each thread loads an instance of its own.
  */
-import { type AllocatorOptions, type BlockAllocator, DEFAULT_HEAP_BASE } from "../allocator/contract.js";
+import { type AllocatorOptions, DEFAULT_HEAP_BASE } from "../allocator/contract.js";
 import { requireHeapBase } from "../allocator/heap-header.js";
 import {
   DEFAULT_LOCK_TIMEOUT_MS,
@@ -71,7 +71,7 @@ export function initHeap(
       TYPESCRIPT_TWINS[name](memory, { heapBase }),
     );
   }
-  return bind(name, memory, heapBase, exports, TYPESCRIPT_TWINS[name].attach(memory, heapBase, options));
+  return new WasmAllocator(name, memory, heapBase, exports, TYPESCRIPT_TWINS[name].attach(memory, heapBase, options));
 }
 
 async function attach<N extends AllocatorModuleName>(
@@ -88,7 +88,7 @@ async function attach<N extends AllocatorModuleName>(
   const twin = TYPESCRIPT_TWINS[name].attach(memory, heapBase, options);
   const exports = await instantiateAllocator(name, memory, options);
   exports.attach(heapBase);
-  return bind(name, memory, heapBase, exports, twin);
+  return new WasmAllocator(name, memory, heapBase, exports, twin);
 }
 
 export const loadAllocator: LoadAllocator = Object.assign(create, { attach });
@@ -122,15 +122,4 @@ export async function instantiateAllocator(
 
 function requireLockOptions(options: LockOptions): void {
   if (options.lockTimeoutMs !== undefined) requireLockTimeout(options.lockTimeoutMs);
-}
-
-/** The allocator for an instance bound to its heap, with the twin attached to the same heap. */
-function bind(
-  name: AllocatorModuleName,
-  memory: LinearMemory,
-  heapBase: number,
-  exports: AllocatorExports,
-  twin: BlockAllocator,
-): WasmAllocator {
-  return new WasmAllocator(name, memory, heapBase, exports, twin);
 }

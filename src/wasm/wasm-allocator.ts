@@ -76,14 +76,13 @@ export class WasmAllocator extends AllocatorBase implements BlockAllocator {
     if (ptr === 0) return this.allocate(size);
     if (!isU32(size)) requireSize(size, "reallocate");
     if (!isU32(ptr)) return this.twin.reallocate(ptr, size);
-    const sameCallOnTwin = () => this.twin.reallocate(ptr, size);
     let moved: number;
     try {
       moved = this.exports.realloc(ptr, size);
     } catch (error) {
-      throw this.translate(error, `reallocate(${ptr}, ${size})`, sameCallOnTwin);
+      throw this.translate(error, `reallocate(${ptr}, ${size})`, () => this.twin.reallocate(ptr, size));
     }
-    if (moved === 0) throw this.refused(`reallocate(${ptr}, ${size})`, sameCallOnTwin);
+    if (moved === 0) throw this.refused(`reallocate(${ptr}, ${size})`, () => this.twin.reallocate(ptr, size));
     return moved >>> 0;
   }
 

@@ -73,7 +73,7 @@ describe("linmem bench's settings", () => {
       "--ring-steps",
       "2_000_000",
       "--ring-sizes",
-      "16..4096",
+      "16..4_096",
       "--seed",
       "9",
       "--time-limit",
@@ -111,6 +111,7 @@ describe("linmem bench's settings", () => {
     [["--ring-sizes", "512..8"], '--ring-sizes expects MIN..MAX, whole numbers with MIN <= MAX <= 1 GiB, got "512..8"'],
     [["--ring-sizes", "8..2000000000"], "--ring-sizes expects MIN..MAX, whole numbers with MIN <= MAX <= 1 GiB"],
     [["--ring-sizes", "8.5..16"], "--ring-sizes expects MIN..MAX, whole numbers with MIN <= MAX <= 1 GiB"],
+    [["--ring-sizes", "8.._16"], "--ring-sizes expects MIN..MAX, whole numbers with MIN <= MAX <= 1 GiB"],
     [["--ring-sizes=-8..16"], "--ring-sizes expects MIN..MAX, whole numbers with MIN <= MAX <= 1 GiB"],
     [
       ["--ring-live", "9000000"],

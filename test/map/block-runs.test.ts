@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buddy } from "../../src/allocator/buddy.js";
-import { blockRuns, runThreshold } from "../../src/map/block-runs.js";
+import { blockRuns, blockRunsWithin } from "../../src/map/block-runs.js";
 import { mapMemory } from "../../src/map/memory-map.js";
 import { LinearMemory } from "../../src/memory/linear-memory.js";
 
@@ -44,12 +44,15 @@ describe("blockRuns", () => {
   });
 });
 
-describe("runThreshold", () => {
-  it("is 0 when every block fits the budget, else the smallest power of two that brings the elements under it", () => {
+describe("blockRunsWithin", () => {
+  it("draws every block alone when they fit the budget, else at the smallest power of two that fits it", () => {
     const map = smallBlocks(1000);
-    expect(runThreshold(map, map.blocks.length, 4)).toBe(0);
-    const threshold = runThreshold(map, 200, 4);
-    expect(blockRuns(map, threshold).length).toBeLessThanOrEqual(200);
+    const all = blockRunsWithin(map, map.blocks.length, 4);
+    expect(all.threshold).toBe(0);
+    expect(all.drawn).toHaveLength(map.blocks.length);
+    const { threshold, drawn } = blockRunsWithin(map, 200, 4);
+    expect(drawn).toEqual(blockRuns(map, threshold));
+    expect(drawn.length).toBeLessThanOrEqual(200);
     expect(blockRuns(map, threshold / 2).length).toBeGreaterThan(200);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { AllocationTrap } from "../../src/allocator/errors.js";
 import { tlsf } from "../../src/allocator/tlsf.js";
 import { LinearMemory } from "../../src/memory/linear-memory.js";
 import { ReplayCursor } from "../../src/trace/cursor.js";
-import { replay } from "../../src/trace/replay.js";
+import { ReplayError, replay } from "../../src/trace/replay.js";
 import { parseTrace } from "../../src/trace/trace.js";
 
 const TRACE = parseTrace("a 0 10\na 1 20\nm 2 64 30\nr 0 100\nf 1\na 3 0\nf 0\nr 2 5\n", "small.trace");
@@ -43,5 +44,22 @@ describe("ReplayCursor", () => {
     const verified = tlsf(LinearMemory.create());
     replay(TRACE, verified, { verify: true });
     expect(verified.stats()).toEqual(heap.stats());
+  });
+
+  it("names the line of an event the heap refuses, stopping at it with what the allocator threw as the cause", () => {
+    const trace = parseTrace("a 0 16\n\na 1 1073741825\na 2 16\n", "refused.trace");
+    const cursor = new ReplayCursor(trace, tlsf(LinearMemory.create()));
+    let thrown: unknown;
+    try {
+      cursor.advanceTo(trace.length);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ReplayError);
+    expect((thrown as ReplayError).line).toBe(3);
+    expect((thrown as Error).message).toMatch(/^refused\.trace:3 \(a 1 1073741825\): allocate\(1073741825\)/);
+    expect((thrown as Error).cause).toBeInstanceOf(AllocationTrap);
+    expect(cursor.position).toBe(1);
+    cursor.allocator.check();
   });
 });

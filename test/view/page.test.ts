@@ -8,8 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_PATH, launchChromium } from "../../scripts/chromium.mjs";
 import { run } from "../../src/cli/run.js";
 import { MAPPABLE_ALLOCATORS } from "../../src/map/allocators.js";
 import { FIGURE_LABELS } from "../../src/map/figure-labels.js";
@@ -19,12 +20,10 @@ import { ReplayCursor } from "../../src/trace/cursor.js";
 import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
 import { capturingIo } from "../cli/io.js";
 
-/** Debian's Chromium, or the browser LINMEM_CHROMIUM names. */
-const CHROMIUM = process.env.LINMEM_CHROMIUM ?? "/usr/bin/chromium";
-const HAS_CHROMIUM = existsSync(CHROMIUM);
+const HAS_CHROMIUM = existsSync(CHROMIUM_PATH);
 if (!HAS_CHROMIUM) {
   console.warn(
-    `the browser test is skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set LINMEM_CHROMIUM)`,
+    `the browser test is skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set LINMEM_CHROMIUM)`,
   );
 }
 /** Where the test leaves its screenshot: build/ is not committed. */
@@ -76,18 +75,7 @@ describe.skipIf(!HAS_CHROMIUM)("linmem view's page in Chromium", () => {
     const io = capturingIo();
     expect(await run(["view", fileURLToPath(SAMPLE_TRACE), "--out", out], io)).toBe(0);
     url = pathToFileURL(out).href;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-        "--disable-gpu",
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.on("request", (request) => requests.push(request.url()));
     page.on("pageerror", (error) => errors.push(error.message));

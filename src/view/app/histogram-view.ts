@@ -1,5 +1,5 @@
 /** The free blocks of a heap by size, one bar per power of two, on a canvas. */
-import { formatBytes, formatCount } from "../../bench/units.js";
+import { formatBytes, formatCountOf } from "../../bench/units.js";
 import { type FreeSizes, SIZE_CLASSES } from "../../map/free-sizes.js";
 import { COLORS } from "../../map/palette.js";
 
@@ -20,8 +20,7 @@ export function drawHistogram(canvas: HTMLCanvasElement, sizes: FreeSizes): void
   for (let k = FIRST_CLASS; k < SIZE_CLASSES; k++) largest = Math.max(largest, sizes.counts[k] ?? 0);
   context.font = "10px system-ui, sans-serif";
   context.fillStyle = "#666";
-  const tallest = largest === 1 ? "1 block" : `${formatCount(largest)} blocks`;
-  context.fillText(largest === 0 ? "no free block" : `the tallest bar: ${tallest}`, 2, 10);
+  context.fillText(largest === 0 ? "no free block" : `the tallest bar: ${formatCountOf(largest, "block")}`, 2, 10);
   for (let k = FIRST_CLASS; k < SIZE_CLASSES; k++) {
     const count = sizes.counts[k] ?? 0;
     const x = (k - FIRST_CLASS) * barWidth;
