@@ -3,20 +3,8 @@ import { buddy } from "../../src/allocator/buddy.js";
 import { LinearMemory } from "../../src/memory/linear-memory.js";
 import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
 import { replay } from "../../src/trace/replay.js";
-import type { Trace } from "../../src/trace/trace.js";
+import { firstEvents } from "../support/first-events.js";
 import { itOnEachSharedTrace } from "../support/shared-traces.js";
-
-/** The first `length` events of a trace: a trace of its own, as every block they free or resize they allocate. */
-function prefix(trace: Trace, length: number): Trace {
-  return {
-    ...trace,
-    length,
-    kinds: trace.kinds.subarray(0, length),
-    ids: trace.ids.subarray(0, length),
-    sizes: trace.sizes.subarray(0, length),
-    aligns: trace.aligns.subarray(0, length),
-  };
-}
 
 describe("buddy replays traces", () => {
   it("replays the project's sample trace with every block verified", () => {
@@ -31,7 +19,7 @@ describe("buddy replays traces", () => {
   });
 
   it("checks the whole heap after each of the sample trace's first events", () => {
-    const trace = prefix(loadTrace(SAMPLE_TRACE), 3000);
+    const trace = firstEvents(loadTrace(SAMPLE_TRACE), 3000);
     const heap = buddy(LinearMemory.create(), { heapBase: 1024 });
     replay(trace, heap, { verify: true, checkEveryStep: true });
   });

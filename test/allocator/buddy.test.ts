@@ -6,19 +6,13 @@ import type { BlockInfo } from "../../src/allocator/contract.js";
 import { AllocationTrap, HeapCorruptionError } from "../../src/allocator/errors.js";
 import { MAX_ALLOCATION } from "../../src/allocator/size.js";
 import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
-import { expectRefused, HeapModel, hugeSizes, runWorkload, workloads } from "../support/heap-model.js";
+import { expectRefused, HeapModel, hugeSizes, runWorkload, walked, workloads } from "../support/heap-model.js";
 
 /** Heap bases: small ones, and ones around the 64 KiB boundary the tree is based on. */
 const heapBases = fc.oneof(
   fc.integer({ min: 0, max: 64 }).map((words) => words * 8),
   fc.integer({ min: -40, max: 40 }).map((words) => PAGE_SIZE + words * 8),
 );
-
-function blocksOf(heap: BuddyAllocator): BlockInfo[] {
-  const blocks: BlockInfo[] = [];
-  heap.walk((block) => blocks.push(block));
-  return blocks;
-}
 
 /** The state's words as the heap reads them: root order, bitmap address, free mask. */
 function stateOf(heap: BuddyAllocator) {
@@ -55,10 +49,10 @@ describe("buddy", () => {
     const right = heap.allocate(16);
     expect(right).toBe(left + 16);
     heap.free(left);
-    expect(blocksOf(heap)).toContainEqual({ ptr: left, size: 16, used: false });
+    expect(walked(heap)).toContainEqual({ ptr: left, size: 16, used: false });
     heap.free(right);
     // With both halves free, the 64-byte block split for `left` is whole again, or part of a larger free block.
-    const merged = blocksOf(heap).find((block) => block.ptr <= left && block.ptr + block.size > left);
+    const merged = walked(heap).find((block) => block.ptr <= left && block.ptr + block.size > left);
     expect(merged?.used).toBe(false);
     expect(merged?.size).toBeGreaterThanOrEqual(64);
     heap.check();
@@ -84,7 +78,7 @@ describe("buddy", () => {
         runWorkload(new HeapModel(heap), workload);
         const { rootOrder, bitmap } = stateOf(heap);
         let expected = heap.start;
-        for (const block of blocksOf(heap)) {
+        for (const block of walked(heap)) {
           // The bitmap is a block of the tree too, but not one walk reports.
           if (expected === bitmap) expected += 16 * 2 ** (rootOrder - 6);
           expect(block.ptr).toBe(expected);
@@ -128,7 +122,7 @@ describe("buddy", () => {
       h.memory.u8.slice(bitmap, bitmap + 16 * 2 ** (rootOrder - 6)),
     ];
     expect(stateAndBitmap(heap)).toEqual(stateAndBitmap(fresh));
-    expect(blocksOf(heap)).toEqual(blocksOf(fresh));
+    expect(walked(heap)).toEqual(walked(fresh));
     expect(heap.stats()).toMatchObject({ bytesInUse: 0, blocksInUse: 0 });
   });
 });
@@ -213,7 +207,7 @@ describe("buddy reallocates", () => {
     const ptr = model.allocate(1000);
     expect(model.reallocate(ptr, 100)).toBe(ptr);
     expect(heap.usableSize(ptr)).toBe(128);
-    expect(blocksOf(heap)).toEqual(
+    expect(walked(heap)).toEqual(
       expect.arrayContaining([
         { ptr: ptr + 128, size: 128, used: false },
         { ptr: ptr + 256, size: 256, used: false },
@@ -323,7 +317,7 @@ describe("buddy frees safely", () => {
           for (const ptr of candidates) {
             if (model.live.some((block) => block.ptr === ptr)) continue;
             // A pointer to the start of a free block is a double free; any other is no block at all.
-            const startsFreeBlock = blocksOf(heap).some((block) => !block.used && block.ptr === ptr);
+            const startsFreeBlock = walked(heap).some((block) => !block.used && block.ptr === ptr);
             const code = startsFreeBlock ? "DOUBLE_FREE" : "INVALID_POINTER";
             expectRefused(heap, () => heap.free(ptr), code);
             expectRefused(heap, () => heap.reallocate(ptr, 1), code);
@@ -457,7 +451,7 @@ describe("buddy in memory", () => {
     it("a bit of a node outside the tree", () => {
       const check = corrupted((heap, u32) => {
         // The nodes below a used block are outside the tree; mark one of them split.
-        const large = blocksOf(heap).find((block) => block.used && block.size === 8192) as BlockInfo;
+        const large = walked(heap).find((block) => block.used && block.size === 8192) as BlockInfo;
         const { bitmap } = stateOf(heap);
         const node = ((large.ptr + 4096 - heap.treeBase) >>> 3) + 2 ** 6 - 1;
         u32[(bitmap >>> 2) + (node >>> 5)] |= 1 << (node & 31);
@@ -467,7 +461,7 @@ describe("buddy in memory", () => {
 
     it("a used block marked free", () => {
       const check = corrupted((heap, u32) => {
-        const ptr = blocksOf(heap).find((block) => block.used && block.size === 8192)?.ptr as number;
+        const ptr = walked(heap).find((block) => block.used && block.size === 8192)?.ptr as number;
         const { bitmap } = stateOf(heap);
         const node = ((ptr - heap.treeBase) >>> 3) + 2 ** 9 - 1;
         u32[(bitmap >>> 2) + (node >>> 5)] &= ~(1 << (node & 31));
@@ -477,7 +471,7 @@ describe("buddy in memory", () => {
 
     it("a free list's links", () => {
       const check = corrupted((heap, u32) => {
-        const free = blocksOf(heap).find((block) => !block.used) as BlockInfo;
+        const free = walked(heap).find((block) => !block.used) as BlockInfo;
         u32[(free.ptr >>> 2) + 1] = 12345;
       });
       expect(check).toThrow(/links back to 12345/);
@@ -485,8 +479,8 @@ describe("buddy in memory", () => {
 
     it("a listed block that is not free", () => {
       const check = corrupted((heap, u32) => {
-        const free = blocksOf(heap).find((block) => !block.used) as BlockInfo;
-        const used = blocksOf(heap).find((block) => block.used && block.size === free.size);
+        const free = walked(heap).find((block) => !block.used) as BlockInfo;
+        const used = walked(heap).find((block) => block.used && block.size === free.size);
         u32[free.ptr >>> 2] = used?.ptr ?? free.ptr + free.size;
       });
       expect(check).toThrow(/is not a free block of order|holds more than/);
@@ -515,7 +509,7 @@ describe("buddy in memory", () => {
     expect(heap.start).toBe(144);
     expect(heap.treeBase).toBe(0);
     expect(stateOf(heap)).toEqual({ rootOrder: 6, bitmap: 144, freeMask: 0b110110 });
-    expect(blocksOf(heap)).toEqual([
+    expect(walked(heap)).toEqual([
       { ptr: 160, size: 32, used: false },
       { ptr: 192, size: 64, used: false },
       { ptr: 256, size: 256, used: false },
@@ -533,7 +527,7 @@ describe("buddy's bitmap and tree, read from outside", () => {
       expect(heap.bitmap()).toEqual({ ptr: bitmap, size: 16 << (rootOrder - 6) });
       expect(heap.treeEnd()).toBe(heap.treeBase + (16 << rootOrder));
       // The blocks walk() reports, the bitmap and the state below `start` tile the tree.
-      const blocks = blocksOf(heap);
+      const blocks = walked(heap);
       const covered = blocks.reduce((sum, block) => sum + block.size, 0) + heap.bitmap().size + heap.start;
       expect(covered).toBe(heap.treeEnd());
     }

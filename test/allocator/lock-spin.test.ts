@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HeapLock, LOCK_WAITING } from "../../src/allocator/lock.js";
 import { LinearMemory } from "../../src/memory/linear-memory.js";
+import { lockIndex } from "../support/shared-heap.js";
 import { nextMessage, startWorker, WORKERS_UNAVAILABLE } from "../support/workers.js";
 
 const HEAP_BASE = 64;
-const LOCK_INDEX = (HEAP_BASE + 4) >>> 2;
+const LOCK_INDEX = lockIndex(HEAP_BASE);
 const wait = Atomics.wait;
 
 beforeAll(() => {

@@ -3,27 +3,21 @@
  * compiled worker module, so those tests run the built package (dist/, which `npm test` builds first) and are skipped
  * where it is absent; and the tables the reports print from them.
  */
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { threadsTables } from "../../src/bench/format-threads.js";
 import type * as Threads from "../../src/bench/threads.js";
 import type { ThreadsReport, ThreadsResult } from "../../src/bench/threads.js";
 import type * as Run from "../../src/cli/run.js";
 import { capturingIo } from "../cli/io.js";
+import { builtModule, NOT_BUILT } from "../support/built-package.js";
 
-const DIST = new URL("../../dist/", import.meta.url);
-const BUILT = existsSync(new URL("bench/threads-worker.js", DIST));
 const SMALL_RING = { liveBlocks: 64, steps: 4000, minSize: 8, maxSize: 512, seed: 1 };
 
-async function built<T>(module: string): Promise<T> {
-  return (await import(new URL(module, DIST).href)) as T;
-}
-
-describe.skipIf(!BUILT)(
-  BUILT ? "the threads workload" : "the threads workload (skipped: the built package is missing: run `npm run build`)",
+describe.skipIf(NOT_BUILT !== null)(
+  NOT_BUILT === null ? "the threads workload" : `the threads workload (skipped: ${NOT_BUILT})`,
   () => {
     it("measures each allocator alone on both memories, and its threads together, independent and paired", async () => {
-      const { runThreads, THREADS_CONTENDERS } = await built<typeof Threads>("bench/threads.js");
+      const { runThreads, THREADS_CONTENDERS } = await builtModule<typeof Threads>("bench/threads.js");
       const contenders = THREADS_CONTENDERS.filter(({ name }) => name === "tlsf" || name === "buddy-wasm");
       const report = await runThreads(contenders, { threads: [1, 2], ring: SMALL_RING, runs: 2 });
       const groups = report.results.map(({ contender, mode, threads, shared }) => [contender, mode, threads, shared]);
@@ -45,7 +39,7 @@ describe.skipIf(!BUILT)(
     });
 
     it("runs from the command line, as JSON", async () => {
-      const { run } = await built<typeof Run>("cli/run.js");
+      const { run } = await builtModule<typeof Run>("cli/run.js");
       const io = capturingIo();
       const args = ["bench", "--threads", "2", "--ring-live", "32", "--ring-steps", "2000", "--runs", "1"];
       expect(await run([...args, "--allocators", "tlsf-wasm,uint8array", "--format", "json"], io)).toBe(0);

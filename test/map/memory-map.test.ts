@@ -1,20 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { buddy } from "../../src/allocator/buddy.js";
-import type { BlockInfo } from "../../src/allocator/contract.js";
 import { TLSF_CONTROL_SIZE, tlsf } from "../../src/allocator/tlsf.js";
 import { MAPPABLE_ALLOCATORS } from "../../src/map/allocators.js";
 import { type MappableAllocator, type MemoryMap, mapMemory, stateEnd } from "../../src/map/memory-map.js";
 import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
 import { ReplayCursor } from "../../src/trace/cursor.js";
 import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
+import { walked } from "../support/heap-model.js";
 
 const sample = loadTrace(SAMPLE_TRACE);
-
-function walked(allocator: MappableAllocator): BlockInfo[] {
-  const blocks: BlockInfo[] = [];
-  allocator.walk((block) => blocks.push(block));
-  return blocks;
-}
 
 /** Every byte from 0 to the end of memory, as the map says: each stretch in order, no gap, no overlap. */
 function stretches(map: MemoryMap): { kind: string; start: number; end: number }[] {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { buddy } from "../../src/allocator/buddy.js";
-import type { BlockInfo } from "../../src/allocator/contract.js";
 import { tlsf } from "../../src/allocator/tlsf.js";
 import { FIGURE_LABELS } from "../../src/map/figure-labels.js";
 import { type MappableAllocator, mapMemory } from "../../src/map/memory-map.js";
@@ -8,15 +7,10 @@ import { ELEMENT_BUDGET, heapMapSvg } from "../../src/map/svg.js";
 import { LinearMemory } from "../../src/memory/linear-memory.js";
 import { ReplayCursor } from "../../src/trace/cursor.js";
 import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
+import { walked } from "../support/heap-model.js";
 
 const sample = loadTrace(SAMPLE_TRACE);
 const CAPTION = { title: "a heap", footer: "linmem map" };
-
-function walked(allocator: MappableAllocator): BlockInfo[] {
-  const blocks: BlockInfo[] = [];
-  allocator.walk((block) => blocks.push(block));
-  return blocks;
-}
 
 /** The attributes of every element that has `attribute`, in document order. */
 function elementsWith(svg: string, attribute: string): Record<string, string>[] {

@@ -3,16 +3,15 @@
  * for Node alone (no DOM library, where TypeScript declares no `WebAssembly`) and for browsers (the DOM library, whose
  * WebAssembly types must meet linmem's). The consumer imports the package by its name, through its `exports`.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
+import { NOT_BUILT } from "../support/built-package.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const BUILT = existsSync(join(ROOT, "dist/index.d.ts"));
-const NOT_BUILT = "dist/ is absent: npm run build makes it";
 
 /** Code any consumer may write. */
 const EVERYWHERE = `
@@ -127,7 +126,7 @@ const READ = ["index.d.ts", "allocator/errors.d.ts", "memory/linear-memory.d.ts"
 
 describe("the package's declarations", () => {
   it("type-check in a project for Node alone, with no DOM library", (context) => {
-    if (!BUILT) context.skip(NOT_BUILT);
+    if (NOT_BUILT !== null) context.skip(NOT_BUILT);
     const mistake = `import { tlsf } from "linmem";\nexport const wrong: string = tlsf;\n`;
     const directory = consumerProject({ "consumer.ts": EVERYWHERE, "mistake.ts": mistake });
     const { errors, declarations } = typeCheck(directory, ["consumer.ts", "mistake.ts"], ["es2022"]);
@@ -138,7 +137,7 @@ describe("the package's declarations", () => {
   });
 
   it("type-check with the DOM library, and take and give its WebAssembly objects", (context) => {
-    if (!BUILT) context.skip(NOT_BUILT);
+    if (NOT_BUILT !== null) context.skip(NOT_BUILT);
     const directory = consumerProject({ "consumer.ts": EVERYWHERE, "browser.ts": WITH_DOM });
     const { errors, declarations } = typeCheck(directory, ["consumer.ts", "browser.ts"], ["es2022", "dom"]);
     expect(declarations).toEqual(expect.arrayContaining(READ));

@@ -8,10 +8,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NOT_BUILT } from "../support/built-package.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const BUILT = existsSync(join(ROOT, "dist/cli/main.js"));
-const NOT_BUILT = "dist/ is absent: npm run build makes it";
 /** Long enough for npm on a busy machine; a hung npm fails the test rather than the run. */
 const TIMEOUT = 60_000;
 
@@ -35,11 +34,11 @@ function packedFiles(): string[] {
 describe("the tarball", () => {
   let files: string[] = [];
   beforeAll(() => {
-    if (BUILT) files = packedFiles();
+    if (NOT_BUILT === null) files = packedFiles();
   }, TIMEOUT);
 
   it("holds the compiled package, its declarations, its licence and its documents", (context) => {
-    if (!BUILT) context.skip(NOT_BUILT);
+    if (NOT_BUILT !== null) context.skip(NOT_BUILT);
     for (const file of [
       "package.json",
       "LICENSE",
@@ -64,14 +63,14 @@ describe("the tarball", () => {
   });
 
   it("holds nothing a user does not run or read: no sources, tests, traces, builds or source maps", (context) => {
-    if (!BUILT) context.skip(NOT_BUILT);
+    if (NOT_BUILT !== null) context.skip(NOT_BUILT);
     const allowed =
       /^(package\.json|LICENSE|README\.md|BENCHMARKS\.md|docs\/[^/]+\.(md|svg)|include\/[^/]+\.h|dist\/.+\.(js|d\.ts))$/;
     expect(files.filter((file) => !allowed.test(file))).toEqual([]);
   });
 
   it("holds every file the documents it ships link to", (context) => {
-    if (!BUILT) context.skip(NOT_BUILT);
+    if (NOT_BUILT !== null) context.skip(NOT_BUILT);
     for (const document of files.filter((file) => file.endsWith(".md"))) {
       const text = readFileSync(join(ROOT, document), "utf8");
       for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
@@ -89,7 +88,7 @@ describe("the package installed in a project of its own", () => {
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   beforeAll(() => {
-    if (!BUILT) return;
+    if (NOT_BUILT !== null) return;
     npm(["pack", "--pack-destination", directory], ROOT);
     mkdirSync(project);
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
@@ -108,7 +107,7 @@ describe("the package installed in a project of its own", () => {
   };
 
   it("imports by the package's name, the ready-made heaps included, and loads a module", (context) => {
-    if (!BUILT) context.skip(NOT_BUILT);
+    if (NOT_BUILT !== null) context.skip(NOT_BUILT);
     const program = [
       'import { LinearMemory, loadAllocator, tlsf } from "linmem";',
       'import { allocate_memory } from "linmem/allocator/buddy";',
@@ -123,13 +122,13 @@ describe("the package installed in a project of its own", () => {
   });
 
   it("says its version", (context) => {
-    if (!BUILT) context.skip(NOT_BUILT);
+    if (NOT_BUILT !== null) context.skip(NOT_BUILT);
     const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     expect(linmem(["--version"])).toEqual({ status: 0, stdout: `linmem ${version}\n`, stderr: "" });
   });
 
   it("lists only the allocators it can run, and says what the peers need", (context) => {
-    if (!BUILT) context.skip(NOT_BUILT);
+    if (NOT_BUILT !== null) context.skip(NOT_BUILT);
     const { status, stdout } = linmem(["help", "bench"]);
     expect(status).toBe(0);
     expect(stdout).toContain("(default: all): arena, arena-wasm, tlsf, tlsf-wasm, buddy, buddy-wasm, uint8array\n");
@@ -144,7 +143,7 @@ describe("the package installed in a project of its own", () => {
   });
 
   it("draws heaps with no development dependency: a map, and a page whose script is inside it", (context) => {
-    if (!BUILT) context.skip(NOT_BUILT);
+    if (NOT_BUILT !== null) context.skip(NOT_BUILT);
     writeFileSync(join(project, "small.trace"), "a 0 100\na 1 2000\nf 0\na 2 24\n");
     expect(linmem(["map", "small.trace", "--svg", "small.svg"]).status).toBe(0);
     expect(readFileSync(join(project, "small.svg"), "utf8").match(/ data-ptr="/g)).toHaveLength(4);
@@ -157,7 +156,7 @@ describe("the package installed in a project of its own", () => {
   });
 
   it("benchmarks what it can: the ring, with no sample trace, saying how to replay traces", (context) => {
-    if (!BUILT) context.skip(NOT_BUILT);
+    if (NOT_BUILT !== null) context.skip(NOT_BUILT);
     const { status, stdout, stderr } = linmem(["bench", "--ring-steps", "1000", "--runs", "1"]);
     expect(status).toBe(0);
     expect(stderr).toMatch(/^linmem bench: the ring only, as no trace is given: replaying traces needs --trace/);

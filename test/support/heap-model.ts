@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { expect } from "vitest";
-import type { Allocator, BlockAllocator } from "../../src/allocator/contract.js";
+import type { Allocator, BlockAllocator, BlockInfo } from "../../src/allocator/contract.js";
 import { AllocationTrap, type TrapCode } from "../../src/allocator/errors.js";
 import { ALIGNMENT, MAX_ALLOCATION } from "../../src/allocator/size.js";
 
@@ -218,4 +218,11 @@ export function expectRefused(allocator: Allocator, call: () => unknown, code: T
   expect(Buffer.compare(after, before), "memory bytes after a refused call").toBe(0);
   allocator.check();
   return caught as AllocationTrap;
+}
+
+/** The blocks `walk()` reports, in its order. */
+export function walked(allocator: BlockAllocator): BlockInfo[] {
+  const blocks: BlockInfo[] = [];
+  allocator.walk((block) => blocks.push(block));
+  return blocks;
 }

@@ -5,16 +5,15 @@
  */
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+import { DIST, NOT_BUILT } from "./built-package.js";
 
-/** The built package, as a URL the workers import from. */
-export const DIST = new URL("../../dist/", import.meta.url);
 /** The WebAssembly modules built for tests, as build-wasm.mjs writes them. */
 export const BUILD = new URL("../../build/wasm/", import.meta.url);
 
 /** Why workers cannot run the tests here, or null when they can. */
-export const WORKERS_UNAVAILABLE = existsSync(new URL("index.js", DIST))
-  ? null
-  : "the built package (dist/) is missing: run `npm run build`";
+export const WORKERS_UNAVAILABLE =
+  NOT_BUILT ??
+  (existsSync(new URL("lock-probe.wasm", BUILD)) ? null : "build/wasm/lock-probe.wasm is missing: run `npm run build`");
 
 /** A worker running `script`, a file of test/support/, given `data`; terminate it when the test is done. */
 export function startWorker(script: string, data: Record<string, unknown>): Worker {

@@ -8,17 +8,11 @@ import { CheckpointedReplay } from "../../src/trace/checkpoints.js";
 import { ReplayCursor } from "../../src/trace/cursor.js";
 import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
 import type { Trace } from "../../src/trace/trace.js";
+import { firstEvents } from "../support/first-events.js";
 
 const sample = loadTrace(SAMPLE_TRACE);
 /** The first 12,000 events: enough for the heap to grow its memory several times. */
-const trace: Trace = {
-  ...sample,
-  length: 12_000,
-  kinds: sample.kinds.subarray(0, 12_000),
-  ids: sample.ids.subarray(0, 12_000),
-  sizes: sample.sizes.subarray(0, 12_000),
-  aligns: sample.aligns.subarray(0, 12_000),
-};
+const trace: Trace = firstEvents(sample, 12_000);
 
 /** The heap, and the live blocks' pointers, of a replay from the start to `event`. */
 function fresh(factory: (memory: LinearMemory) => BlockAllocator, event: number) {

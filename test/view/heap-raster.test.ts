@@ -28,10 +28,23 @@ describe("rasterize", () => {
     expect(pixel(ptr + 10_000, 3)).toEqual([0, 0, 0, 0]);
     expect(pixel(ptr + 30_000)).toEqual([...rgb(COLORS.free), 255]);
     expect(pixel(PAGE_SIZE - 1)).toEqual([...rgb(COLORS.sentinel), 255]);
-    // A pixel shared by the control structure and the first block is a mix of the two.
-    const shared = pixel(8 + TLSF_CONTROL_SIZE);
-    expect(shared).not.toEqual([...rgb(COLORS.state), 255]);
-    expect(shared).not.toEqual([...rgb(COLORS.used), 255]);
+    // A pixel shared by the control structure and the first block mixes them by bytes: it spans 1728 to 1792, of which
+    // 4 bytes are state and 60 the block (from its header at 8 + 1724 = 1732).
+    const firstBlock = 8 + TLSF_CONTROL_SIZE;
+    expect(ptr - map.blockOverhead).toBe(firstBlock);
+    const cellStart = Math.floor(firstBlock / bytesPerPixel) * bytesPerPixel;
+    const stateBytes = firstBlock - cellStart;
+    const state = rgb(COLORS.state);
+    const used = rgb(COLORS.used);
+    const mix = state.map(
+      (channel, index) =>
+        (channel * stateBytes + (used[index] as number) * (bytesPerPixel - stateBytes)) / bytesPerPixel,
+    );
+    const shared = pixel(firstBlock);
+    expect(stateBytes).toBe(4);
+    expect(shared[3]).toBe(255);
+    for (const [index, channel] of mix.entries())
+      expect(Math.abs((shared[index] as number) - channel)).toBeLessThanOrEqual(0.5);
   });
 
   it("lays a map out for a larger span when asked, leaving the rows past its memory empty", () => {

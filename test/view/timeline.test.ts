@@ -8,17 +8,11 @@ import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
 import { replay } from "../../src/trace/replay.js";
 import { parseTrace, type Trace } from "../../src/trace/trace.js";
 import { binCount, binMaxima, binOf, FootprintRecorder, liveTotals } from "../../src/view/timeline.js";
+import { firstEvents } from "../support/first-events.js";
 
 const sample = loadTrace(SAMPLE_TRACE);
 const EVENTS = 6_000;
-const prefix: Trace = {
-  ...sample,
-  length: EVENTS,
-  kinds: sample.kinds.subarray(0, EVENTS),
-  ids: sample.ids.subarray(0, EVENTS),
-  sizes: sample.sizes.subarray(0, EVENTS),
-  aligns: sample.aligns.subarray(0, EVENTS),
-};
+const prefix: Trace = firstEvents(sample, EVENTS);
 
 describe("liveTotals", () => {
   it("follows the bytes and blocks the program holds, event by event", () => {

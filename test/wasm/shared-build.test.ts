@@ -11,17 +11,14 @@ import { LinearMemory } from "../../src/memory/linear-memory.js";
 import type { AllocatorExports, SharedAllocatorExports } from "../../src/wasm/abi.js";
 import { loadAllocator } from "../../src/wasm/loader.js";
 import { expectRefused } from "../support/heap-model.js";
+import { lockIndex, sharedMemory } from "../support/shared-heap.js";
 import { MODULE_CASES } from "./support/cases.js";
 import { Lockstep } from "./support/lockstep.js";
 import { LiveBlocks, steps } from "./support/steps.js";
 
 const HEAP_BASE = 64;
-const LOCK_INDEX = (HEAP_BASE + 4) >>> 2;
+const LOCK_INDEX = lockIndex(HEAP_BASE);
 const HELD = 0x7000;
-
-function sharedMemory(maximumPages = 64): LinearMemory {
-  return LinearMemory.create({ initialPages: 1, maximumPages, shared: true });
-}
 
 /** The entry points, each called as a host or a C program would, and whether it returns 0 when refused. */
 const ENTRY_POINTS: readonly {
@@ -44,7 +41,7 @@ const ENTRY_POINTS: readonly {
 
 describe.each(MODULE_CASES)("the $name module's shared build", (moduleCase) => {
   it("is the one loaded for a shared memory, set up with a tag of its own", async () => {
-    const shared = await loadAllocator(moduleCase.name, sharedMemory(), { heapBase: HEAP_BASE });
+    const shared = await loadAllocator(moduleCase.name, sharedMemory(64), { heapBase: HEAP_BASE });
     const exports = shared.exports as SharedAllocatorExports;
     expect(typeof exports.lock_setup).toBe("function");
     expect(shared.lockOwner).toBe((exports.lock_owner.value as number) >>> 0);
@@ -61,7 +58,7 @@ describe.each(MODULE_CASES)("the $name module's shared build", (moduleCase) => {
     await fc.assert(
       fc.asyncProperty(steps({ reallocate: moduleCase.reallocate }), async (workload) => {
         const reference = moduleCase.typescript(LinearMemory.create({ maximumPages: 64 }), { heapBase: HEAP_BASE });
-        const subject = await loadAllocator(moduleCase.name, sharedMemory(), { heapBase: HEAP_BASE });
+        const subject = await loadAllocator(moduleCase.name, sharedMemory(64), { heapBase: HEAP_BASE });
         const pair = new Lockstep(reference, subject);
         const live = new LiveBlocks(pair);
         for (const [index, step] of workload.entries()) {
@@ -76,7 +73,7 @@ describe.each(MODULE_CASES)("the $name module's shared build", (moduleCase) => {
   });
 
   it("refuses every entry point with LOCK_TIMEOUT, changing nothing, while another thread holds the lock", async () => {
-    const memory = sharedMemory();
+    const memory = sharedMemory(64);
     const heap = await loadAllocator(moduleCase.name, memory, { heapBase: HEAP_BASE, lockTimeoutMs: 0 });
     const exports = heap.exports;
     const ptr = heap.allocate(100);
@@ -98,7 +95,7 @@ describe.each(MODULE_CASES)("the $name module's shared build", (moduleCase) => {
   });
 
   it("traps as an AllocationTrap with LOCK_TIMEOUT through the loader", async () => {
-    const memory = sharedMemory();
+    const memory = sharedMemory(64);
     const heap = await loadAllocator(moduleCase.name, memory, { heapBase: HEAP_BASE, lockTimeoutMs: 0 });
     const ptr = heap.allocate(40);
     memory.u32[LOCK_INDEX] = HELD;
@@ -113,7 +110,7 @@ describe.each(MODULE_CASES)("the $name module's shared build", (moduleCase) => {
   });
 
   it("lets go of the lock before a trap: a bad pointer or a double free leaves the lock free", async () => {
-    const heap = await loadAllocator(moduleCase.name, sharedMemory(), { heapBase: HEAP_BASE, lockTimeoutMs: 0 });
+    const heap = await loadAllocator(moduleCase.name, sharedMemory(64), { heapBase: HEAP_BASE, lockTimeoutMs: 0 });
     const ptr = heap.allocate(64);
     heap.allocate(64);
     expectRefused(heap, () => heap.free(ptr + 8), "INVALID_POINTER");

@@ -31,6 +31,12 @@ function freeing(ptr: number): BadCall {
   return { code: "INVALID_POINTER", label: `free(${ptr})`, call: (allocator) => allocator.free(ptr) };
 }
 
+/**
+ * Arguments that are not u32 (-1, 2.5, NaN, 2^40, ...) are refused by the loader's own checks, as the TypeScript
+ * contract words them, before a module sees them. The rest reach the module: the code it stores must be the code the
+ * twin refuses the same call with, or the loader reports a disagreement. (The loader takes the message from the twin,
+ * so messages are not compared here.)
+ */
 const BAD_CALLS: readonly BadCall[] = [
   ...[-1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, MAX_ALLOCATION + 1, 2 ** 32 - 8, 2 ** 32, 2 ** 40].map((size) =>
     allocating("INVALID_SIZE", size),
@@ -60,9 +66,8 @@ async function usedHeaps(moduleCase: (typeof MODULE_CASES)[number]): Promise<Loc
 describe.each(MODULE_CASES)("the $name module refuses bad calls as its TypeScript twin does", (moduleCase) => {
   it.each(BAD_CALLS)("$code for $label, changing nothing", async ({ code, call }) => {
     const pair = await usedHeaps(moduleCase);
-    const reference = expectRefused(pair.reference, () => call(pair.reference), code);
-    const subject = expectRefused(pair.subject, () => call(pair.subject), code);
-    expect(subject.message, "the same words as the TypeScript build").toBe(reference.message);
+    expectRefused(pair.reference, () => call(pair.reference), code);
+    expectRefused(pair.subject, () => call(pair.subject), code);
     pair.expectSameMemory("after the refusals");
   });
 
@@ -71,9 +76,8 @@ describe.each(MODULE_CASES)("the $name module refuses bad calls as its TypeScrip
     const block = pair.allocate(16);
     if (!("value" in block)) throw new Error("no block");
     pair.free(block.value as number);
-    const reference = expectRefused(pair.reference, () => pair.reference.free(block.value as number), "DOUBLE_FREE");
-    const subject = expectRefused(pair.subject, () => pair.subject.free(block.value as number), "DOUBLE_FREE");
-    expect(subject.message).toBe(reference.message);
+    expectRefused(pair.reference, () => pair.reference.free(block.value as number), "DOUBLE_FREE");
+    expectRefused(pair.subject, () => pair.subject.free(block.value as number), "DOUBLE_FREE");
   });
 
   it.each([2 * PAGE_SIZE, 0xffff_ffe8, 0xffff_fff0])(
@@ -84,14 +88,11 @@ describe.each(MODULE_CASES)("the $name module refuses bad calls as its TypeScrip
         () => moduleCase.typescript(memory(), { heapBase }),
         () => loadAllocator(moduleCase.name, memory(), { heapBase }),
       ];
-      const messages: string[] = [];
       for (const make of refusals) {
-        await expect(async () => make()).rejects.toSatisfy((error) => {
-          if (error instanceof AllocationTrap) messages.push(error.message);
-          return error instanceof AllocationTrap && error.code === "OUT_OF_MEMORY";
-        });
+        await expect(async () => make()).rejects.toSatisfy(
+          (error) => error instanceof AllocationTrap && error.code === "OUT_OF_MEMORY",
+        );
       }
-      expect(messages[1], "the same words in both builds").toBe(messages[0]);
     },
   );
 });
