@@ -68,8 +68,8 @@ export function attach(base: u32): void {
 
 /** A block of `size` bytes, taken as the format says (src/allocator/tlsf.ts), or 0 when the memory cannot grow. */
 export function malloc(size: u32): u32 {
-  if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
-  const block = allocateBlock(blockSizeOf(size));
+  const blockSize = blockSizeOf(size);
+  const block = blockSize ? allocateBlock(blockSize) : 0;
   return block ? block + BLOCK_OVERHEAD : 0;
 }
 
@@ -82,20 +82,17 @@ function allocateBlock(blockSize: u32): u32 {
   const list = listOf(blockSize);
   let block = load<u32>(heapBase + (list << 2), HEADS_OFFSET);
   if (block && load<u32>(block) - FREE >= blockSize) {
-    takeFirst(list);
-    occupy(block, load<u32>(block) - FREE, blockSize, 0);
+    detach(block);
+    occupy(block, load<u32>(block) - FREE, blockSize);
     return block;
   }
   block = load<u32>(heapBase, VICTIM_OFFSET);
-  const victimSize = load<u32>(block) - FREE;
-  if (block && victimSize >= blockSize) {
-    store<u32>(heapBase, 0, VICTIM_OFFSET);
-    carve(block, victimSize, blockSize);
-    return block;
+  if (!block || load<u32>(block) - FREE < blockSize) {
+    // A block grown into is the only one above the request's class, which the search would find.
+    block = firstAbove(list + 1) || grow(blockSize);
+    if (!block) return 0;
   }
-  const above = findList(list + 1);
-  if (above < 0) return grow(blockSize) ? allocateBlock(blockSize) : 0;
-  block = takeFirst(above);
+  detach(block);
   carve(block, load<u32>(block) - FREE, blockSize);
   return block;
 }
@@ -107,37 +104,28 @@ function allocateBlock(blockSize: u32): u32 {
 function carve(block: u32, size: u32, wanted: u32): void {
   if (size - wanted >= MIN_BLOCK) {
     store<u32>(block, wanted);
-    offerVictim(block + wanted, size - wanted);
+    addFree(block + wanted, size - wanted, true);
   } else {
-    occupy(block, size, wanted, 0);
+    occupy(block, size, wanted);
   }
 }
 
 /**
- * Makes the unlisted span of `size` bytes at `block`, whose left neighbour is used, a free block: the victim, the old
- * one going to its list; but the end of a region goes to its list, as it is carved from in order anyway, and as the
- * victim would take requests that a hole further down could hold.
+ * Takes the free block at `block` out of its list, or out of its place as the victim. True when it was the victim.
  */
-function offerVictim(block: u32, size: u32): void {
-  if (load<u32>(block + size) & SENTINEL) {
-    addFree(block, size);
-    return;
-  }
-  const victim = load<u32>(heapBase, VICTIM_OFFSET);
-  if (victim) addFree(victim, load<u32>(victim) - FREE);
-  store<u32>(block, size | FREE);
-  store<u32>(block + size - BACK_LINK_SIZE, block);
-  store<u32>(heapBase, block, VICTIM_OFFSET);
-}
-
-/** Takes the free block at `block` out of its list, or out of its place as the victim. */
-function detach(block: u32): void {
-  if (block === load<u32>(heapBase, VICTIM_OFFSET)) store<u32>(heapBase, 0, VICTIM_OFFSET);
+function detach(block: u32): bool {
+  const wasVictim = block === load<u32>(heapBase, VICTIM_OFFSET);
+  if (wasVictim) store<u32>(heapBase, 0, VICTIM_OFFSET);
   else unlink(block);
+  return wasVictim;
 }
 
-/** The block a request of `size` bytes gets: its size and header, rounded up to a multiple of 8, at least 16. */
+/**
+ * The block a request of `size` bytes gets: its size and header, rounded up to a multiple of 8, at least 16; or 0,
+ * the request refused with INVALID_SIZE, above 1 GiB.
+ */
 function blockSizeOf(size: u32): u32 {
+  if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
   return max((size + BLOCK_OVERHEAD + ALIGNMENT - 1) & ~(ALIGNMENT - 1), MIN_BLOCK);
 }
 
@@ -159,15 +147,16 @@ export function aligned_alloc(align: u32, size: u32): u32 {
  * place.
  */
 function allocateAligned(size: u32, align: u32): u32 {
-  if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
+  const blockSize = blockSizeOf(size);
+  if (!blockSize) return 0;
   if (!isAlignment(align)) return trap.refuse(trap.INVALID_ALIGNMENT);
   if (align <= ALIGNMENT) return malloc(size);
-  let block = allocateBlock(blockSizeOf(size) + align + ALIGNMENT);
+  let block = allocateBlock(blockSize + align + ALIGNMENT);
   if (!block) return 0;
   const gap = alignmentGap(block, align);
   if (gap) {
     const total = load<u32>(block);
-    addFree(block, gap);
+    addFree(block, gap, false);
     block += gap;
     store<u32>(block, (total - gap) | PREV_FREE);
   }
@@ -185,13 +174,14 @@ function alignmentGap(block: u32, align: u32): u32 {
 
 /**
  * Makes the unlisted span of `size` bytes at `block`, whose right neighbour is marked as following a free block, a used
- * block of `wanted` bytes, freeing the rest when it can stand as a block; else the block after loses its P bit.
- * `flags` is the new header's P bit.
+ * block of `wanted` bytes, freeing the rest when it can stand as a block; else the block after loses its P bit. The
+ * header keeps its P bit: a used block's tells of its left neighbour, and a free block's is clear.
  */
-function occupy(block: u32, size: u32, wanted: u32, flags: u32): void {
+function occupy(block: u32, size: u32, wanted: u32): void {
+  const flags = load<u32>(block) & PREV_FREE;
   const rest = size - wanted;
   if (rest >= MIN_BLOCK) {
-    addFree(block + wanted, rest);
+    addFree(block + wanted, rest, false);
     size = wanted;
   } else {
     store<u32>(block + size, load<u32>(block + size) & ~PREV_FREE);
@@ -205,23 +195,24 @@ function occupy(block: u32, size: u32, wanted: u32, flags: u32): void {
  */
 export function realloc(ptr: u32, size: u32): u32 {
   if (!ptr) return malloc(size);
-  if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
+  const wanted = blockSizeOf(size);
+  if (!wanted) return 0;
   const blockSize = usedBlockSize(ptr);
   const block = ptr - BLOCK_OVERHEAD;
   const next = block + blockSize;
   const nextHeader = load<u32>(next);
   const nextSize = select(nextHeader - FREE, 0, nextHeader & FREE);
-  const wanted = blockSizeOf(size);
   if (blockSize + nextSize >= wanted) {
     if (nextSize) detach(next);
     else store<u32>(next, nextHeader | PREV_FREE);
-    occupy(block, blockSize + nextSize, wanted, load<u32>(block) & PREV_FREE);
+    occupy(block, blockSize + nextSize, wanted);
     return ptr;
   }
-  // Moving: allocating first leaves the old block as it is when no block can be had.
+  // Moving: allocating first leaves the old block as it is when no block can be had. The move is to a larger block, so
+  // the old one's bytes all go.
   const moved = malloc(size);
   if (moved) {
-    memory.copy(moved, ptr, min(size, blockSize - BLOCK_OVERHEAD));
+    memory.copy(moved, ptr, blockSize - BLOCK_OVERHEAD);
     release(block, blockSize);
   }
   return moved;
@@ -262,7 +253,7 @@ export function reset_memory(): void {
     store<u32>(block, header | select(PREV_FREE, FREE, header & SENTINEL));
     if (header & SENTINEL) {
       // A region always holds a block: growth asks for room for one.
-      addFree(start, block - start);
+      addFree(start, block - start, false);
       start = block + size;
     }
     block += size;
@@ -281,37 +272,40 @@ function listOf(size: u32): u32 {
 }
 
 /**
- * The smallest non-empty list from `list` up, whose blocks all hold the block sizes of `list`, or -1: a list of the
- * same first level, or else the first list of the next non-empty first level.
+ * The first block of the smallest non-empty list from `list` up, whose blocks all hold the block sizes of `list`, or
+ * 0: a list of the same first level, or else the first list of the next non-empty first level.
  */
-function findList(list: u32): i32 {
+function firstAbove(list: u32): u32 {
   let level = list >> SL_BITS;
   let slMap = load<u32>(heapBase + (level << 2), SL_MAPS_OFFSET) & ((<u32>-1) << (list & SL_MASK));
   if (!slMap) {
     const levelsAbove = load<u32>(heapBase, FL_MAP_OFFSET) & (-2 << level);
-    if (!levelsAbove) return -1;
+    if (!levelsAbove) return 0;
     level = ctz(levelsAbove);
     slMap = load<u32>(heapBase + (level << 2), SL_MAPS_OFFSET);
   }
-  return (level << SL_BITS) + ctz(slMap);
+  return load<u32>(heapBase + (((level << SL_BITS) + ctz(slMap)) << 2), HEADS_OFFSET);
 }
 
-/** Takes the first block off the non-empty list `list` and returns it. */
-function takeFirst(list: u32): u32 {
-  const block = load<u32>(heapBase + (list << 2), HEADS_OFFSET);
-  const next = load<u32>(block, NEXT_OFFSET);
-  if (next) store<u32>(next, 0, PREV_OFFSET);
-  setHead(list, next);
-  return block;
-}
-
-/** Writes a free block of `size` bytes at `block`, whose left neighbour is used, and puts it at the head of its list. */
-function addFree(block: u32, size: u32): void {
-  const head = setHead(listOf(size), block);
+/**
+ * Makes the unlisted span of `size` bytes at `block`, whose left neighbour is used, a free block, and puts it at the
+ * head of its list; or, when `asVictim`, makes it the victim, the old one going to its list. But the end of a region
+ * always goes to its list, as it is carved from in order anyway, and as the victim would take requests that a hole
+ * further down could hold.
+ */
+function addFree(block: u32, size: u32, asVictim: bool): void {
   store<u32>(block, size | FREE);
+  store<u32>(block + size - BACK_LINK_SIZE, block);
+  if (asVictim && !(load<u32>(block + size) & SENTINEL)) {
+    const victim = load<u32>(heapBase, VICTIM_OFFSET);
+    store<u32>(heapBase, block, VICTIM_OFFSET);
+    if (!victim) return;
+    block = victim;
+    size = load<u32>(victim) - FREE;
+  }
+  const head = setHead(listOf(size), block);
   // The links: the old head next, and no previous block.
   store<u64>(block, <u64>head, NEXT_OFFSET);
-  store<u32>(block + size - BACK_LINK_SIZE, block);
   if (head) store<u32>(head, block, PREV_OFFSET);
 }
 
@@ -355,29 +349,22 @@ function release(block: u32, size: u32): void {
   const header = load<u32>(block);
   const next = block + size;
   const nextHeader = load<u32>(next);
-  const victim = load<u32>(heapBase, VICTIM_OFFSET);
+  let merged = false;
   if (nextHeader & FREE) {
-    if (next !== victim) unlink(next);
+    merged = detach(next);
     size += nextHeader - FREE;
   } else {
     store<u32>(next, nextHeader | PREV_FREE);
   }
-  let merged = (next === victim) & <bool>(nextHeader & FREE);
   if (header & PREV_FREE) {
     // The F bit stays in the merged block's old header, so that a second free of it is still caught.
     store<u32>(block, header | FREE);
     const left = load<u32>(block - BACK_LINK_SIZE);
     size += load<u32>(left) - FREE;
-    if (left === victim) merged = true;
-    else unlink(left);
+    merged |= detach(left);
     block = left;
   }
-  if (merged) {
-    store<u32>(heapBase, 0, VICTIM_OFFSET);
-    offerVictim(block, size);
-  } else {
-    addFree(block, size);
-  }
+  addFree(block, size, merged);
 }
 
 /**
@@ -406,8 +393,8 @@ function usedBlockSize(ptr: u32): u32 {
         // The back link of a free block that ends right here, after the first block's start. A link outside that
         // range reads this block's own header instead, which has P and so fails the test below.
         const left = load<u32>(block - BACK_LINK_SIZE);
-        const leftSize = load<u32>(select(left, block, left - first < block - first)) - FREE;
-        if (!((leftSize & FLAG_BITS) | (leftSize ^ (block - left)))) return size;
+        // A free block's header is its size with the F bit alone.
+        if (load<u32>(select(left, block, left - first < block - first)) === block - left + FREE) return size;
       }
     }
   }
@@ -421,7 +408,7 @@ function usedBlockSize(ptr: u32): u32 {
  * becomes a region of its own, its first block 4 bytes past the old end. Refuses with OUT_OF_MEMORY and returns 0,
  * having changed nothing, when the memory cannot grow that far.
  *
- * Returns the new free block, non-zero, which the search that follows finds, as the TypeScript build's does.
+ * Returns the new free block, listed and non-zero: the block the TypeScript build's search after growth finds.
  */
 function grow(blockSize: u32): u32 {
   const tail = load<u32>(heapBase, TAIL_OFFSET);
@@ -448,7 +435,7 @@ function emptyLists(): void {
 /** Makes the memory from `block` to its end the heap's free last block, and the sentinel after it the tail. */
 function endHeapAt(block: u32): void {
   const tail = <u32>memory.size() * PAGE_SIZE - BLOCK_OVERHEAD;
-  addFree(block, tail - block);
+  addFree(block, tail - block, false);
   store<u32>(tail, SENTINEL | PREV_FREE);
   store<u32>(heapBase, tail, TAIL_OFFSET);
 }

@@ -1,5 +1,5 @@
 /** The size and alignment rules of src/allocator/size.ts, in WebAssembly. */
-import { MAX_ALIGNMENT, MAX_ALLOCATION } from "../generated/size";
+import { MAX_ALIGNMENT } from "../generated/size";
 
 export { ALIGNMENT, MAX_ALIGNMENT, MAX_ALLOCATION } from "../generated/size";
 
@@ -17,9 +17,10 @@ export function alignUp(size: u32, alignment: u32): u32 {
 }
 
 /**
- * The bytes `calloc(count, size)` asks for: the product, or one byte more than 1 GiB when it is larger, even past 2^32,
- * so that the request is refused as too large.
+ * The bytes `calloc(count, size)` asks for: the product, or 2^32 - 1 when it is 2^32 or more, so that every product
+ * over 1 GiB is refused as too large.
  */
 export function callocBytes(count: u32, size: u32): u32 {
-  return <u32>min(<u64>count * size, MAX_ALLOCATION + 1);
+  const product = <u64>count * size;
+  return product >> 32 ? <u32>-1 : <u32>product;
 }
