@@ -2,17 +2,20 @@
 // Each target names its source, its output and its compiler flags; nothing built is committed.
 //
 // Every file directly in assembly/ is an allocator module (assembly/shared/ holds what they share), and each comes in
-// two builds: for an unshared memory, and for a memory shared between threads, whose entry points take the heap's lock
-// (assembly/threads/, the same file name). Their bytes are also written, base64-encoded, into
+// three builds: for an unshared memory, compiled for size; the same compiled for speed (`-fast`), with its helpers
+// inlined, as V8 inlines no call from one WebAssembly function to another; and for a memory shared between threads,
+// whose entry points take the heap's lock (assembly/threads/, the same file name). Their bytes are also written,
+// base64-encoded, into
 // src/wasm/generated/allocator-modules.ts, which TypeScript compiles into dist: that is how the modules ship in the
 // package and load in Node and in browsers alike. The generated file is not committed; `npm run build` (which
 // `npm test` runs first) writes it before the type check.
 //
 // Run as a script, this builds everything; imported, it only exports the flags and targets.
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
+import binaryen from "assemblyscript/binaryen";
 import { writeIfChanged } from "./write-if-changed.mjs";
 
 /** Flags for linmem's own allocator modules: smallest code, imported memory, no imports besides it. */
@@ -27,6 +30,25 @@ export const ALLOCATOR_FLAGS = [
   "--use",
   "abort=",
 ];
+
+/** Flags for the fast builds, before their helpers are inlined (inlineHelpers). */
+export const FAST_ALLOCATOR_FLAGS = [
+  "-O3",
+  "--noAssert",
+  "--runtime",
+  "stub",
+  "--importMemory",
+  "--noExportMemory",
+  "--use",
+  "abort=",
+];
+
+/**
+ * Binaryen's inlining limits for the fast builds, in its measure of a function's size: a helper of up to 400 is
+ * inlined wherever it is called, and one of up to 800 where it is called once, where asc's -O3 stops at 70 and 200; a
+ * function with a loop stays a call, as inlining it made the modules larger and no faster.
+ */
+const FAST_INLINING = { alwaysInlineMaxSize: 40, flexibleInlineMaxSize: 400, oneCallerInlineMaxSize: 800 };
 
 /**
  * Flags for the shared builds: the same, with WebAssembly threads (atomic instructions, and ASC_FEATURE_THREADS true,
@@ -66,6 +88,15 @@ export const ALLOCATOR_TARGETS = (await readdir(ALLOCATOR_SOURCES, { withFileTyp
     return { name, source: `assembly/${file}`, output: `build/wasm/${name}.wasm`, flags: ALLOCATOR_FLAGS };
   });
 
+/** The fast builds of the allocator modules, of the same names. */
+export const FAST_ALLOCATOR_TARGETS = ALLOCATOR_TARGETS.map(({ name, source }) => ({
+  name,
+  source,
+  output: `build/wasm/${name}-fast.wasm`,
+  flags: FAST_ALLOCATOR_FLAGS,
+  inline: true,
+}));
+
 /** The shared builds of the allocator modules, of the same names. */
 export const SHARED_ALLOCATOR_TARGETS = ALLOCATOR_TARGETS.map(({ name }) => ({
   name,
@@ -76,6 +107,7 @@ export const SHARED_ALLOCATOR_TARGETS = ALLOCATOR_TARGETS.map(({ name }) => ({
 
 export const TARGETS = [
   ...ALLOCATOR_TARGETS,
+  ...FAST_ALLOCATOR_TARGETS,
   ...SHARED_ALLOCATOR_TARGETS,
   // The lock on its own, for the tests of its protocol.
   { source: "test/wasm/fixtures/lock-probe.ts", output: "build/wasm/lock-probe.wasm", flags: SHARED_ALLOCATOR_FLAGS },
@@ -99,6 +131,32 @@ async function compile(target) {
     process.stderr.write(stderr.toString());
     throw new Error(`asc failed on ${target.source}: ${error.message}`);
   }
+  if (target.inline) await writeFile(target.output, inlineHelpers(await readFile(target.output)));
+}
+
+/** A module optimised again for speed by asc's own Binaryen, with FAST_INLINING's limits. */
+function inlineHelpers(bytes) {
+  const module = binaryen.readBinary(bytes);
+  const { Features } = binaryen;
+  // What asc's output uses; Binaryen counts bulk memory's fill and copy as a feature of their own.
+  module.setFeatures(
+    Features.MutableGlobals |
+      Features.SignExt |
+      Features.NontrappingFPToInt |
+      Features.BulkMemory |
+      Features.BulkMemoryOpt,
+  );
+  binaryen.setOptimizeLevel(3);
+  binaryen.setShrinkLevel(0);
+  binaryen.setAlwaysInlineMaxSize(FAST_INLINING.alwaysInlineMaxSize);
+  binaryen.setFlexibleInlineMaxSize(FAST_INLINING.flexibleInlineMaxSize);
+  binaryen.setOneCallerInlineMaxSize(FAST_INLINING.oneCallerInlineMaxSize);
+  binaryen.setAllowInliningFunctionsWithLoops(false);
+  module.optimize();
+  if (!module.validate()) throw new Error("Binaryen made an invalid module while inlining");
+  const inlined = module.emitBinary();
+  module.dispose();
+  return inlined;
 }
 
 /** The TypeScript module that carries the allocator modules' bytes into the package. */
@@ -119,6 +177,11 @@ async function embeddedModules() {
     ...(await entries(ALLOCATOR_TARGETS)),
     "} as const;",
     "",
+    "/** The fast build of each: compiled for speed, its helpers inlined. */",
+    "export const FAST_ALLOCATOR_MODULES = {",
+    ...(await entries(FAST_ALLOCATOR_TARGETS)),
+    "} as const;",
+    "",
     "/** The shared build of each, for a memory shared between threads. */",
     "export const SHARED_ALLOCATOR_MODULES = {",
     ...(await entries(SHARED_ALLOCATOR_TARGETS)),
@@ -134,7 +197,7 @@ async function build() {
   await mkdir("build/wasm", { recursive: true });
   for (const target of TARGETS) await compile(target);
   await writeIfChanged(EMBEDDED_MODULES, await embeddedModules());
-  for (const target of [...ALLOCATOR_TARGETS, ...SHARED_ALLOCATOR_TARGETS]) {
+  for (const target of [...ALLOCATOR_TARGETS, ...FAST_ALLOCATOR_TARGETS, ...SHARED_ALLOCATOR_TARGETS]) {
     const { length } = await readFile(target.output);
     process.stdout.write(`${target.output}: ${length} bytes\n`);
   }

@@ -49,7 +49,7 @@ export {
 export { parseTrace, type Trace, TraceFormatError } from "./trace/trace.js";
 export type { AllocatorExports, SharedAllocatorExports } from "./wasm/abi.js";
 export { type LinkedProgram, type LinkOptions, linkProgram } from "./wasm/link-program.js";
-export { type LoadAllocator, loadAllocator } from "./wasm/loader.js";
+export { type LoadAllocator, loadAllocator, type ModuleLoadOptions } from "./wasm/loader.js";
 export {
   ALLOCATOR_MODULE_NAMES,
   type AllocatorModuleName,

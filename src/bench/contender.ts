@@ -67,11 +67,20 @@ export function linmemAllocator(
   };
 }
 
-/** One of linmem's allocator modules, as `<module>-wasm`: an instance of the module on each heap's memory. */
+/**
+ * One of linmem's allocator modules, as `<module>-wasm`, or `<module>-wasm-fast` for its fast build: an instance of the
+ * module on each heap's memory.
+ */
 export function linmemModule(
   module: AllocatorModuleName,
   description: string,
-  options: { reusesMemory?: boolean } = {},
+  options: { reusesMemory?: boolean; fast?: boolean } = {},
 ): Contender {
-  return linmemAllocator(`${module}-wasm`, description, (memory) => loadAllocator(module, memory), options);
+  const fast = options.fast === true;
+  return linmemAllocator(
+    `${module}-wasm${fast ? "-fast" : ""}`,
+    description,
+    (memory) => loadAllocator(module, memory, { fast }),
+    options,
+  );
 }

@@ -27,12 +27,12 @@ import type { LockOptions } from "../allocator/lock.js";
 import { ALIGNMENT, alignUp } from "../allocator/size.js";
 import { LinearMemory, MAX_PAGES, type MemorySource } from "../memory/linear-memory.js";
 import type { WebAssemblyImports, WebAssemblyInstance } from "../webassembly-types.js";
-import { importableMemory, initHeap, instantiateAllocator } from "./loader.js";
+import { importableMemory, initHeap, instantiateAllocator, type ModuleLoadOptions } from "./loader.js";
 import { type MemoryImport, memoryImport } from "./memory-import.js";
 import { type AllocatorModuleName, requireModuleName } from "./modules.js";
 import type { WasmAllocator } from "./wasm-allocator.js";
 
-export interface LinkOptions extends LockOptions {
+export interface LinkOptions extends LockOptions, ModuleLoadOptions {
   /** The allocator module the program gets as its malloc family. */
   allocator: AllocatorModuleName;
   /** The memory to share, a WebAssembly.Memory (or a LinearMemory wrapping one); default a new one, as the program asks. */

@@ -8,7 +8,8 @@
  * with the same contract and trap codes as the TypeScript build. The memory must be a `WebAssembly.Memory` (or a
  * `LinearMemory` wrapping one), since the module imports it. For a shared memory, the instance is of the module's
  * shared build, which takes the heap's lock for every call, with a tag of its own and the lock timeout given
- * (`lockTimeoutMs`); each thread loads an instance of its own.
+ * (`lockTimeoutMs`); each thread loads an instance of its own. On an unshared memory, `fast: true` loads the module's
+ * fast build, compiled for speed (modules.ts), which keeps the same heap.
  */
 import { type AllocatorOptions, DEFAULT_HEAP_BASE } from "../allocator/contract.js";
 import { requireHeapBase } from "../allocator/heap-header.js";
@@ -27,22 +28,32 @@ import { translateTrap } from "./traps.js";
 import { TYPESCRIPT_TWINS } from "./twins.js";
 import { WasmAllocator } from "./wasm-allocator.js";
 
+/** Which build of a module to load. */
+export interface ModuleLoadOptions {
+  /** The fast build, compiled for speed: for an unshared memory only. Default false, the build compiled for size. */
+  fast?: boolean;
+}
+
 export interface LoadAllocator {
   /** Instantiates the module `name` on `memory` and lays out a new, empty heap at `options.heapBase` (default 8). */
-  <N extends AllocatorModuleName>(name: N, memory: MemorySource, options?: AllocatorOptions): Promise<WasmAllocator>;
+  <N extends AllocatorModuleName>(
+    name: N,
+    memory: MemorySource,
+    options?: AllocatorOptions & ModuleLoadOptions,
+  ): Promise<WasmAllocator>;
   /** Instantiates the module `name` on `memory`, bound to the heap at `heapBase` as it is, after checking it. */
   attach<N extends AllocatorModuleName>(
     name: N,
     memory: MemorySource,
     heapBase: number,
-    options?: LockOptions,
+    options?: LockOptions & ModuleLoadOptions,
   ): Promise<WasmAllocator>;
 }
 
 async function create<N extends AllocatorModuleName>(
   name: N,
   source: MemorySource,
-  options: AllocatorOptions = {},
+  options: AllocatorOptions & ModuleLoadOptions = {},
 ): Promise<WasmAllocator> {
   requireModuleName(name);
   const heapBase = options.heapBase ?? DEFAULT_HEAP_BASE;
@@ -78,7 +89,7 @@ async function attach<N extends AllocatorModuleName>(
   name: N,
   source: MemorySource,
   heapBase: number,
-  options: LockOptions = {},
+  options: LockOptions & ModuleLoadOptions = {},
 ): Promise<WasmAllocator> {
   requireModuleName(name);
   requireHeapBase(heapBase);
@@ -104,16 +115,18 @@ export function importableMemory(source: MemorySource): LinearMemory & { memory:
 
 /**
  * A new instance of an allocator module on `memory`, before it has a heap: of the shared build on a shared memory, set
- * up with a tag of its own, the lock timeout, and whether this thread may wait.
+ * up with a tag of its own, the lock timeout, and whether this thread may wait; of the fast build when asked. A
+ * RangeError for the fast build on a shared memory, which has none.
  */
 export async function instantiateAllocator(
   name: AllocatorModuleName,
   memory: LinearMemory & { memory: WebAssemblyMemory },
-  options: LockOptions = {},
+  options: LockOptions & ModuleLoadOptions = {},
 ): Promise<AllocatorExports> {
   const shared = memory.shared;
+  const build = await allocatorModule(name, { shared, fast: options.fast === true });
   const env = shared ? { memory: memory.memory, now: () => performance.now() } : { memory: memory.memory };
-  const instance = await WebAssembly.instantiate(await allocatorModule(name, { shared }), { env });
+  const instance = await WebAssembly.instantiate(build, { env });
   if (!shared) return allocatorExports(instance, name);
   const exports = sharedAllocatorExports(instance, name);
   exports.lock_setup(newLockTag(), options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, threadMayWait() ? 1 : 0);

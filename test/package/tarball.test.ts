@@ -131,7 +131,9 @@ describe("the package installed in a project of its own", () => {
     if (NOT_BUILT !== null) context.skip(NOT_BUILT);
     const { status, stdout } = linmem(["help", "bench"]);
     expect(status).toBe(0);
-    expect(stdout).toContain("(default: all): arena, arena-wasm, tlsf, tlsf-wasm, buddy, buddy-wasm, uint8array\n");
+    expect(stdout).toContain(
+      "(default: all): arena, arena-wasm, tlsf, tlsf-wasm, tlsf-wasm-fast, buddy, buddy-wasm, buddy-wasm-fast, uint8array\n",
+    );
     expect(stdout.replaceAll("\n", " ")).toContain(
       "Not available here: as-tlsf needs build/wasm/assemblyscript-tlsf.wasm, which `npm run build` makes in a " +
         "clone of linmem's repository; dlmalloc needs build/wasm/dlmalloc.wasm, which `npm run build` makes in a " +

@@ -2,7 +2,7 @@
  * The C allocation family of each module against the original family of the same module, on two memories: the same
  * calls give the same pointers and leave the same bytes, and where the original family traps, the C family returns 0
  * with the same code in trap_code, having changed nothing. Then what is C's own: calloc, realloc(p, 0), usable sizes,
- * NULL. Both builds of each module, the unshared one and the shared one, on a shared memory.
+ * NULL. Every build of each module: for size, for speed, and the shared one, on a shared memory.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -17,16 +17,18 @@ const HEAP_BASE = 64;
 
 /** Each module, in each build. */
 const BUILDS = ALLOCATOR_MODULE_NAMES.flatMap((name) => [
-  { name, shared: false, build: "" },
-  { name, shared: true, build: "shared build " },
+  { name, shared: false, fast: false, build: "" },
+  { name, shared: false, fast: true, build: "fast build's " },
+  { name, shared: true, fast: false, build: "shared build's " },
 ]);
 
 async function heap(
   name: AllocatorModuleName,
   shared: boolean,
+  fast = false,
 ): Promise<{ exports: AllocatorExports; memory: LinearMemory }> {
   const memory = LinearMemory.create({ initialPages: 1, maximumPages: 8, shared });
-  const exports = await instantiateAllocator(name, memory as LinearMemory & { memory: WebAssembly.Memory });
+  const exports = await instantiateAllocator(name, memory as LinearMemory & { memory: WebAssembly.Memory }, { fast });
   exports.init(HEAP_BASE);
   return { exports, memory };
 }
@@ -74,12 +76,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.nat().map((pick) => ({ kind: "free" as const, pick })),
 );
 
-describe.each(BUILDS)("the $name module's $build C family", ({ name, shared }) => {
+describe.each(BUILDS)("the $name module's $build C family", ({ name, shared, fast }) => {
   it("matches the original family call for call: same pointers and bytes, 0 and its trap code for a trap", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
-        const c = await heap(name, shared);
-        const seed = await heap(name, shared);
+        const c = await heap(name, shared, fast);
+        const seed = await heap(name, shared, fast);
         const live: number[] = [];
         for (const [index, next] of steps.entries()) {
           let expected: { value: number } | { code: number };
@@ -118,7 +120,7 @@ describe.each(BUILDS)("the $name module's $build C family", ({ name, shared }) =
   });
 
   it("calloc: zeroed bytes over old ones, and 0 for a product past 1 GiB or 2^32", async () => {
-    const { exports, memory } = await heap(name, shared);
+    const { exports, memory } = await heap(name, shared, fast);
     const dirty = exports.malloc(4000) >>> 0;
     memory.u8.fill(0xee, dirty, dirty + 4000);
     exports.free(dirty);
@@ -136,7 +138,7 @@ describe.each(BUILDS)("the $name module's $build C family", ({ name, shared }) =
   });
 
   it("realloc(p, 0) keeps p, a block of its own; realloc(0, n) allocates; NULL is freed and measured as nothing", async () => {
-    const { exports } = await heap(name, shared);
+    const { exports } = await heap(name, shared, fast);
     const ptr = exports.malloc(300);
     expect(exports.realloc(ptr, 0)).toBe(ptr);
     expect(exports.malloc_usable_size(ptr)).toBeLessThan(300);

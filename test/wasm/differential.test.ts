@@ -1,6 +1,7 @@
 /**
- * Each allocator module against its TypeScript twin: random operation sequences and the sample trace, run on both side
- * by side, must give the same pointers (or the same refusals) and leave the same bytes in memory.
+ * Each allocator module, in both unshared builds, against its TypeScript twin: random operation sequences and the
+ * sample trace, run on both side by side, must give the same pointers (or the same refusals) and leave the same bytes
+ * in memory.
  */
 import fc from "fast-check";
 import { describe, it } from "vitest";
@@ -9,7 +10,7 @@ import { ALIGNMENT } from "../../src/allocator/size.js";
 import { PAGE_SIZE } from "../../src/memory/linear-memory.js";
 import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
 import { EVENT_ALLOCATE, EVENT_ALLOCATE_ALIGNED, EVENT_FREE } from "../../src/trace/trace.js";
-import { MODULE_CASES } from "./support/cases.js";
+import { BUILD_CASES } from "./support/cases.js";
 import { Lockstep } from "./support/lockstep.js";
 import { LiveBlocks, steps } from "./support/steps.js";
 
@@ -29,7 +30,7 @@ function blockByte(id: number): number {
   return (Math.imul(id, 0x9e3779b1) >>> 24) | 1;
 }
 
-describe.each(MODULE_CASES)("the $name module and its TypeScript twin", (moduleCase) => {
+describe.each(BUILD_CASES)("the $name module's $build and its TypeScript twin", (moduleCase) => {
   it("return the same pointers and traps, and leave the same bytes, after every step of random workloads", async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -71,6 +71,38 @@ describe.each(MODULE_CASES)("the $name module", ({ name }) => {
     expect(allocatorModule(name)).toBe(allocatorModule(name));
   });
 
+  it("ships a fast build the build wrote, with the same imports and exports, compiled apart", async () => {
+    const bytes = allocatorModuleBytes(name, { fast: true });
+    expect(
+      Buffer.from(bytes).equals(readFileSync(new URL(`../../build/wasm/${name}-fast.wasm`, import.meta.url))),
+    ).toBe(true);
+    expect(Buffer.from(bytes).equals(Buffer.from(allocatorModuleBytes(name)))).toBe(false);
+    const fast = await allocatorModule(name, { fast: true });
+    expect(fast).not.toBe(await allocatorModule(name));
+    const compact = await allocatorModule(name);
+    expect(WebAssembly.Module.imports(fast)).toEqual(WebAssembly.Module.imports(compact));
+    expect(WebAssembly.Module.exports(fast)).toEqual(WebAssembly.Module.exports(compact));
+  });
+
+  it("loads its fast build on request, on the same heap format as the other", async () => {
+    const memory = LinearMemory.create();
+    const fast = await loadAllocator(name, memory, { heapBase: 64, fast: true });
+    const ptr = fast.allocate(100);
+    // The build for size picks up the heap the fast build made, and the fast one attaches to it again.
+    const compact = await loadAllocator.attach(name, memory, 64);
+    expect(compact.usableSize(ptr)).toBe(fast.usableSize(ptr));
+    compact.free(ptr);
+    const again = await loadAllocator.attach(name, memory, 64, { fast: true });
+    expect(again.stats().blocksInUse).toBe(0);
+    again.check();
+  });
+
+  it("has no fast build for a shared memory, and says so", async () => {
+    const shared = LinearMemory.create({ shared: true, maximumPages: 4 });
+    await expect(loadAllocator(name, shared, { fast: true })).rejects.toThrow(/no fast shared build/);
+    expect(() => allocatorModuleBytes(name, { shared: true, fast: true })).toThrow(RangeError);
+  });
+
   it("loads as an Allocator on the heap it was given", async () => {
     const memory = LinearMemory.create();
     const heap = await loadAllocator(name, memory, { heapBase: 4096 });

@@ -1,7 +1,8 @@
 /**
  * Each module's size, as the package ships it, against its target: the whole C allocation family and the original, with
  * every check, in at most the bytes the target allows. A module known to be over its target says why, and must not
- * grow beyond the size it was measured at. The shared builds have no target, and must not grow either.
+ * grow beyond the size it was measured at. The shared builds have no target, and must not grow either; the fast
+ * builds, compiled for speed, have none.
  */
 import { describe, expect, it } from "vitest";
 import { allocatorModuleBytes } from "../../src/wasm/modules.js";
@@ -21,6 +22,13 @@ describe.each(MODULE_CASES)("the $name module's size", (moduleCase) => {
       expect(size).toBeLessThanOrEqual(overTarget.measuredSize);
     });
   }
+});
+
+describe.each(MODULE_CASES)("the $name module's fast build", (moduleCase) => {
+  const size = allocatorModuleBytes(moduleCase.name, { fast: true }).length;
+  it(`has no target, and is larger than the build for size, its helpers inlined: ${size} B`, () => {
+    expect(size).toBeGreaterThan(allocatorModuleBytes(moduleCase.name).length);
+  });
 });
 
 describe.each(MODULE_CASES)("the $name module's shared build", (moduleCase) => {

@@ -11,7 +11,7 @@ import type { AllocatorExports } from "../../src/wasm/abi.js";
 import { loadAllocator } from "../../src/wasm/loader.js";
 import { allocatorModule } from "../../src/wasm/modules.js";
 import { expectRefused } from "../support/heap-model.js";
-import { MODULE_CASES } from "./support/cases.js";
+import { BUILD_CASES, type BuildCase, MODULE_CASES } from "./support/cases.js";
 import { Lockstep } from "./support/lockstep.js";
 
 const HEAP_BASE = 64;
@@ -56,14 +56,14 @@ const BAD_CALLS: readonly BadCall[] = [
 ];
 
 /** Both builds with the same small heap in use, in memories that may grow by one page. */
-async function usedHeaps(moduleCase: (typeof MODULE_CASES)[number]): Promise<Lockstep> {
+async function usedHeaps(moduleCase: BuildCase): Promise<Lockstep> {
   const pair = await Lockstep.create(moduleCase, { initialPages: 1, maximumPages: 2, heapBase: HEAP_BASE });
   if (typeof pair === "string") throw new Error(`no heap: ${pair}`);
   for (const size of [3, 100, 0, 4000]) pair.allocate(size);
   return pair;
 }
 
-describe.each(MODULE_CASES)("the $name module refuses bad calls as its TypeScript twin does", (moduleCase) => {
+describe.each(BUILD_CASES)("the $name module's $build refuses bad calls as its TypeScript twin does", (moduleCase) => {
   it.each(BAD_CALLS)("$code for $label, changing nothing", async ({ code, call }) => {
     const pair = await usedHeaps(moduleCase);
     expectRefused(pair.reference, () => call(pair.reference), code);

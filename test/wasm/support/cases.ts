@@ -61,3 +61,16 @@ export const MODULE_CASES: readonly ModuleCase[] = [
     doubleFree: true,
   },
 ];
+
+/** A module in one of its unshared builds: compiled for size, as the loader picks by default, or for speed (`fast`). */
+export interface BuildCase extends ModuleCase {
+  fast: boolean;
+  /** For test names. */
+  build: string;
+}
+
+/** Each module in each unshared build, for the tests that hold both builds to the TypeScript twin. */
+export const BUILD_CASES: readonly BuildCase[] = MODULE_CASES.flatMap((moduleCase) => [
+  { ...moduleCase, fast: false, build: "build for size" },
+  { ...moduleCase, fast: true, build: "build for speed" },
+]);

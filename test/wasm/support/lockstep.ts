@@ -25,14 +25,18 @@ export class Lockstep {
   ) {}
 
   /**
-   * The TypeScript build as the reference, the WebAssembly build as the subject, each making a new heap; or, when
+   * The TypeScript build as the reference, the WebAssembly build as the subject (its fast build for `fast`), each making
+   * a new heap; or, when
    * there is no room for one, the trap code both refused it with.
    */
-  static async create(moduleCase: ModuleCase, options: LockstepOptions): Promise<Lockstep | TrapCode> {
+  static async create(
+    moduleCase: ModuleCase & { fast?: boolean },
+    options: LockstepOptions,
+  ): Promise<Lockstep | TrapCode> {
     const { heapBase, ...memoryOptions } = options;
     const reference = await settle(async () => moduleCase.typescript(LinearMemory.create(memoryOptions), { heapBase }));
     const subject = await settle(() =>
-      loadAllocator(moduleCase.name, LinearMemory.create(memoryOptions), { heapBase }),
+      loadAllocator(moduleCase.name, LinearMemory.create(memoryOptions), { heapBase, fast: moduleCase.fast === true }),
     );
     if (typeof reference === "string" || typeof subject === "string") {
       expect(subject, "creating the heap").toEqual(reference);
