@@ -69,45 +69,31 @@ export function attach(base: u32): void {
 /** A block of `size` bytes, taken as the format says (src/allocator/tlsf.ts), or 0 when the memory cannot grow. */
 export function malloc(size: u32): u32 {
   const blockSize = blockSizeOf(size);
-  const block = blockSize ? allocateBlock(blockSize) : 0;
-  return block ? block + BLOCK_OVERHEAD : 0;
+  return blockSize ? allocateBlock(blockSize) : 0;
 }
 
 /**
- * A used block of `blockSize` bytes: the head of its own class when that is large enough, else carved from the
- * victim, else split off the smallest non-empty class above; when none will do, the memory grows and the search is
- * made again. 0 when it cannot grow.
+ * The pointer to a used block of `blockSize` bytes: the head of its own class when that is large enough, else carved
+ * from the victim, else split off the smallest non-empty class above; when none will do, the block that growing the
+ * memory makes. 0 when it cannot grow.
  */
 function allocateBlock(blockSize: u32): u32 {
   const list = listOf(blockSize);
   let block = load<u32>(heapBase + (list << 2), HEADS_OFFSET);
-  if (block && load<u32>(block) - FREE >= blockSize) {
-    detach(block);
-    occupy(block, load<u32>(block) - FREE, blockSize);
-    return block;
-  }
-  block = load<u32>(heapBase, VICTIM_OFFSET);
-  if (!block || load<u32>(block) - FREE < blockSize) {
-    // A block grown into is the only one above the request's class, which the search would find.
-    block = firstAbove(list + 1) || grow(blockSize);
-    if (!block) return 0;
+  // What a block of the request's own class does not need goes back to a list; of any other, it is offered as the
+  // victim.
+  const ownClass = block && load<u32>(block) - FREE >= blockSize;
+  if (!ownClass) {
+    block = load<u32>(heapBase, VICTIM_OFFSET);
+    if (!block || load<u32>(block) - FREE < blockSize) {
+      // A block grown into is the only one above the request's class, which the search would find.
+      block = firstAbove(list + 1) || grow(blockSize);
+      if (!block) return 0;
+    }
   }
   detach(block);
-  carve(block, load<u32>(block) - FREE, blockSize);
-  return block;
-}
-
-/**
- * Makes the unlisted free span of `size` bytes at `block` a used block of `wanted` bytes, offering the rest as the
- * victim when it can stand as a block; else the block after loses its P bit.
- */
-function carve(block: u32, size: u32, wanted: u32): void {
-  if (size - wanted >= MIN_BLOCK) {
-    store<u32>(block, wanted);
-    addFree(block + wanted, size - wanted, true);
-  } else {
-    occupy(block, size, wanted);
-  }
+  occupy(block, load<u32>(block) - FREE, blockSize, !ownClass);
+  return block + BLOCK_OVERHEAD;
 }
 
 /**
@@ -126,7 +112,7 @@ function detach(block: u32): bool {
  */
 function blockSizeOf(size: u32): u32 {
   if (size > MAX_ALLOCATION) return trap.refuse(trap.INVALID_SIZE);
-  return max((size + BLOCK_OVERHEAD + ALIGNMENT - 1) & ~(ALIGNMENT - 1), MIN_BLOCK);
+  return (max(size, MIN_BLOCK - BLOCK_OVERHEAD) + BLOCK_OVERHEAD + ALIGNMENT - 1) & ~(ALIGNMENT - 1);
 }
 
 export function calloc(count: u32, size: u32): u32 {
@@ -150,38 +136,40 @@ function allocateAligned(size: u32, align: u32): u32 {
   const blockSize = blockSizeOf(size);
   if (!blockSize) return 0;
   if (!isAlignment(align)) return trap.refuse(trap.INVALID_ALIGNMENT);
-  if (align <= ALIGNMENT) return malloc(size);
-  let block = allocateBlock(blockSize + align + ALIGNMENT);
-  if (!block) return 0;
-  const gap = alignmentGap(block, align);
+  // Up to 8, every block is aligned.
+  if (align <= ALIGNMENT) return allocateBlock(blockSize);
+  let ptr = allocateBlock(blockSize + align + ALIGNMENT);
+  if (!ptr) return 0;
+  const gap = alignmentGap(ptr, align);
   if (gap) {
+    const block = ptr - BLOCK_OVERHEAD;
     const total = load<u32>(block);
     addFree(block, gap, false);
-    block += gap;
-    store<u32>(block, (total - gap) | PREV_FREE);
+    ptr += gap;
+    store<u32>(ptr - BLOCK_OVERHEAD, (total - gap) | PREV_FREE);
   }
-  return realloc(block + BLOCK_OVERHEAD, size);
+  return realloc(ptr, size);
 }
 
 /**
- * The bytes from `block` to the first block after it whose pointer is a multiple of `align`, at least 16 unless 0:
- * the gap becomes a free block of its own, and a block has at least 16 bytes.
+ * The bytes from `ptr` to the first pointer after it that is a multiple of `align`, at least 16 unless 0: the gap
+ * becomes a free block of its own, and a block has at least 16 bytes.
  */
-function alignmentGap(block: u32, align: u32): u32 {
-  const gap = -(block + BLOCK_OVERHEAD) & (align - 1);
+function alignmentGap(ptr: u32, align: u32): u32 {
+  const gap = -ptr & (align - 1);
   return gap === ALIGNMENT ? gap + align : gap;
 }
 
 /**
- * Makes the unlisted span of `size` bytes at `block`, whose right neighbour is marked as following a free block, a used
- * block of `wanted` bytes, freeing the rest when it can stand as a block; else the block after loses its P bit. The
- * header keeps its P bit: a used block's tells of its left neighbour, and a free block's is clear.
+ * Makes the unlisted span of `size` bytes at `block` a used block of `wanted` bytes, freeing the rest when it can stand
+ * as a block, to its list or, when `restAsVictim`, as the victim; else the block after loses its P bit. The header
+ * keeps its P bit: a used block's tells of its left neighbour, and a free block's is clear.
  */
-function occupy(block: u32, size: u32, wanted: u32): void {
+function occupy(block: u32, size: u32, wanted: u32, restAsVictim: bool): void {
   const flags = load<u32>(block) & PREV_FREE;
   const rest = size - wanted;
   if (rest >= MIN_BLOCK) {
-    addFree(block + wanted, rest, false);
+    addFree(block + wanted, rest, restAsVictim);
     size = wanted;
   } else {
     store<u32>(block + size, load<u32>(block + size) & ~PREV_FREE);
@@ -204,8 +192,7 @@ export function realloc(ptr: u32, size: u32): u32 {
   const nextSize = select(nextHeader - FREE, 0, nextHeader & FREE);
   if (blockSize + nextSize >= wanted) {
     if (nextSize) detach(next);
-    else store<u32>(next, nextHeader | PREV_FREE);
-    occupy(block, blockSize + nextSize, wanted);
+    occupy(block, blockSize + nextSize, wanted, false);
     return ptr;
   }
   // Moving: allocating first leaves the old block as it is when no block can be had. The move is to a larger block, so
@@ -288,14 +275,15 @@ function firstAbove(list: u32): u32 {
 }
 
 /**
- * Makes the unlisted span of `size` bytes at `block`, whose left neighbour is used, a free block, and puts it at the
- * head of its list; or, when `asVictim`, makes it the victim, the old one going to its list. But the end of a region
- * always goes to its list, as it is carved from in order anyway, and as the victim would take requests that a hole
- * further down could hold.
+ * Makes the unlisted span of `size` bytes at `block`, whose left neighbour is used, a free block, marks the block after
+ * it as following a free block, and puts it at the head of its list; or, when `asVictim`, makes it the victim, the old
+ * one going to its list. But the end of a region always goes to its list, as it is carved from in order anyway, and as
+ * the victim would take requests that a hole further down could hold.
  */
 function addFree(block: u32, size: u32, asVictim: bool): void {
   store<u32>(block, size | FREE);
   store<u32>(block + size - BACK_LINK_SIZE, block);
+  store<u32>(block + size, load<u32>(block + size) | PREV_FREE);
   if (asVictim && !(load<u32>(block + size) & SENTINEL)) {
     const victim = load<u32>(heapBase, VICTIM_OFFSET);
     store<u32>(heapBase, block, VICTIM_OFFSET);
@@ -353,8 +341,6 @@ function release(block: u32, size: u32): void {
   if (nextHeader & FREE) {
     merged = detach(next);
     size += nextHeader - FREE;
-  } else {
-    store<u32>(next, nextHeader | PREV_FREE);
   }
   if (header & PREV_FREE) {
     // The F bit stays in the merged block's old header, so that a second free of it is still caught.

@@ -8,7 +8,7 @@ export { ALIGNMENT, MAX_ALIGNMENT, MAX_ALLOCATION } from "../generated/size";
  * and 4 ask for nothing more; the TypeScript contract refuses them, and the loader does so before calling a module.
  */
 export function isAlignment(align: u32): bool {
-  return !(align & (align - 1)) & (align - 1 < MAX_ALIGNMENT);
+  return (popcnt(align) === 1) & (align <= MAX_ALIGNMENT);
 }
 
 /** `size` rounded up to a multiple of `alignment`, a power of two. */
