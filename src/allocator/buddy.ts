@@ -339,6 +339,15 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     return { ptr: u32[this.bitmapIndex] as number, size: blockSize(u32[this.rootOrderIndex] - BITMAP_BELOW_ROOT) };
   }
 
+  /**
+   * The end of the heap's own state, its header or its bitmap, whichever lies further: the floor of its footprint,
+   * which moves as the tree grows and the bitmap with it.
+   */
+  stateEnd(): number {
+    const { ptr, size } = this.bitmap();
+    return Math.max(this.start, ptr + size);
+  }
+
   /** One past the tree's last byte: the tree spans treeBase to here, and doubles as the heap grows. */
   treeEnd(): number {
     return this.treeBase + blockSize(this.memory.u32[this.rootOrderIndex] as number);
@@ -349,7 +358,7 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
     const rootOrder = u32[this.rootOrderIndex];
     const bitmap = u32[this.bitmapIndex];
     const memorySize = this.memory.byteLength;
-    let heapEnd = Math.max(this.start, bitmap + blockSize(rootOrder - BITMAP_BELOW_ROOT));
+    let heapEnd = this.stateEnd();
     let bytesInUse = 0;
     let bytesFree = 0;
     let blocksInUse = 0;

@@ -563,8 +563,13 @@ export class TlsfAllocator extends AllocatorBase implements BlockAllocator {
     for (const block of blocks) visit(block);
   }
 
+  /** The end of the heap's own state, its control structure: the floor of its footprint. */
+  stateEnd(): number {
+    return this.first;
+  }
+
   stats(): HeapStats {
-    let heapEnd = this.first;
+    let heapEnd = this.stateEnd();
     let bytesInUse = 0;
     let bytesFree = 0;
     let blocksInUse = 0;

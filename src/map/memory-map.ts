@@ -19,7 +19,7 @@
  */
 import type { BuddyAllocator } from "../allocator/buddy.js";
 import { HEADER_SIZE } from "../allocator/heap-header.js";
-import { TLSF_CONTROL_SIZE, TLSF_FORMAT, TlsfAllocator } from "../allocator/tlsf.js";
+import { TLSF_FORMAT, TlsfAllocator } from "../allocator/tlsf.js";
 import { BlockList } from "./block-list.js";
 
 export type AreaKind = "null" | "static" | "header" | "state" | "bitmap" | "sentinel" | "foreign" | "spare";
@@ -83,7 +83,7 @@ export function mapMemory(allocator: MappableAllocator): MemoryMap {
   let blockOverhead: number;
   if (allocator instanceof TlsfAllocator) {
     blockOverhead = TLSF_BLOCK_OVERHEAD;
-    areas.add("state", heapBase + TLSF_CONTROL_SIZE);
+    areas.add("state", allocator.stateEnd());
     // Blocks tile each region; a region ends with its sentinel, a header of its own, and what lies between regions is
     // someone else's.
     for (let index = 0; index < blocks.length; index++) {
@@ -121,23 +121,13 @@ export function mapMemory(allocator: MappableAllocator): MemoryMap {
 }
 
 /**
- * The end of the allocator's own state: the floor of its footprint, below which no block can end. It moves as the
- * heap grows only for the buddy allocator, whose bitmap moves with the tree.
- */
-export function stateEnd(allocator: MappableAllocator): number {
-  if (allocator instanceof TlsfAllocator) return allocator.heapBase + TLSF_CONTROL_SIZE;
-  const bitmap = allocator.bitmap();
-  return Math.max(allocator.start, bitmap.ptr + bitmap.size);
-}
-
-/**
  * The figures, from the blocks `walk()` reported and the end of the allocator's state: the same as `stats()` gives for
  * what both tell (blocks and bytes in use, footprint), without a second pass over the heap.
  */
 function heapFigures(allocator: MappableAllocator, blocks: BlockList, memorySize: number): HeapFigures {
   let blocksInUse = 0;
   let bytesInUse = 0;
-  let heapEnd = stateEnd(allocator);
+  let heapEnd = allocator.stateEnd();
   let freeBlocks = 0;
   let freeBytes = 0;
   let largestFree = 0;

@@ -7,7 +7,7 @@
  *   `stats()` gives it; followed event by event, with the highest live block kept at hand in a heap of block ends;
  * - memory size.
  */
-import { type MappableAllocator, stateEnd } from "../map/memory-map.js";
+import type { MappableAllocator } from "../map/memory-map.js";
 import { EVENT_FREE, EVENT_RESIZE, type Trace } from "../trace/trace.js";
 
 /** Bins for a trace of `length` events: one per event, up to `limit`. */
@@ -89,7 +89,7 @@ export class FootprintRecorder {
       this.highest.push(end, id);
     }
     const highest = this.highest.top(ends);
-    const footprint = Math.max(highest, stateEnd(allocator)) - allocator.heapBase;
+    const footprint = Math.max(highest, allocator.stateEnd()) - allocator.heapBase;
     const bin = binOf(event, this.length, this.footprint.length);
     if (footprint > (this.footprint[bin] as number)) this.footprint[bin] = footprint;
     const memorySize = allocator.memory.byteLength;

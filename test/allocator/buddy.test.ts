@@ -532,4 +532,20 @@ describe("buddy's bitmap and tree, read from outside", () => {
       expect(covered).toBe(heap.treeEnd());
     }
   });
+
+  it("end the heap's state at the bitmap's end, or the header's, the footprint's floor as the tree grows", () => {
+    const heap = buddy(LinearMemory.create(), { heapBase: 8 });
+    expect(heap.stateEnd()).toBe(heap.stats().heapEnd);
+    const ends: number[] = [];
+    for (const size of [100, 70_000, 1_000_000]) {
+      const ptr = heap.allocate(size);
+      const { ptr: bitmap, size: bitmapSize } = heap.bitmap();
+      expect(heap.stateEnd()).toBe(Math.max(heap.start, bitmap + bitmapSize));
+      heap.free(ptr);
+      expect(heap.stats().heapEnd).toBe(heap.stateEnd());
+      ends.push(heap.stateEnd());
+    }
+    // The bitmap moved up as the tree doubled.
+    expect(ends[2]).toBeGreaterThan(ends[0] as number);
+  });
 });

@@ -136,6 +136,9 @@ describe("tlsf allocation", () => {
     expect(slMap & (slMap - 1)).toBe(0);
     const list = 16 * firstLevel + (31 - Math.clz32(slMap));
     expect(u32[((24 + 116) >>> 2) + list]).toBe(first);
+    // The state ends where the first block begins: an empty heap's end, the floor of its footprint.
+    expect(heap.stateEnd()).toBe(first);
+    expect(heap.stats().heapEnd).toBe(first);
     expect(heap.allocate(1)).toBe(first + 4);
   });
 

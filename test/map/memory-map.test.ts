@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buddy } from "../../src/allocator/buddy.js";
 import { TLSF_CONTROL_SIZE, tlsf } from "../../src/allocator/tlsf.js";
 import { MAPPABLE_ALLOCATORS } from "../../src/map/allocators.js";
-import { type MappableAllocator, type MemoryMap, mapMemory, stateEnd } from "../../src/map/memory-map.js";
+import { type MappableAllocator, type MemoryMap, mapMemory } from "../../src/map/memory-map.js";
 import { LinearMemory, PAGE_SIZE } from "../../src/memory/linear-memory.js";
 import { ReplayCursor } from "../../src/trace/cursor.js";
 import { loadTrace, SAMPLE_TRACE } from "../../src/trace/load.js";
@@ -101,14 +101,5 @@ describe("mapMemory", () => {
     const { ptr, size } = heap.bitmap();
     expect(map.areas).toContainEqual({ kind: "bitmap", start: ptr, end: ptr + size });
     expect(map.areas.at(-1)).toEqual({ kind: "spare", start: heap.treeEnd(), end: 4 * PAGE_SIZE });
-  });
-});
-
-describe("stateEnd", () => {
-  it("is the footprint's floor: an empty heap's end, as stats() gives it", () => {
-    for (const factory of [tlsf, buddy]) {
-      const heap = factory(LinearMemory.create(), { heapBase: 64 });
-      expect(stateEnd(heap)).toBe(heap.stats().heapEnd);
-    }
   });
 });
