@@ -18,30 +18,14 @@ import asc from "assemblyscript/asc";
 import binaryen from "assemblyscript/binaryen";
 import { writeIfChanged } from "./write-if-changed.mjs";
 
-/** Flags for linmem's own allocator modules: smallest code, imported memory, no imports besides it. */
-export const ALLOCATOR_FLAGS = [
-  "-Oz",
-  "--converge",
-  "--noAssert",
-  "--runtime",
-  "stub",
-  "--importMemory",
-  "--noExportMemory",
-  "--use",
-  "abort=",
-];
+/** What every build of linmem's own allocator modules asks of asc: no runtime, imported memory, no imports besides it. */
+const MODULE_FLAGS = ["--noAssert", "--runtime", "stub", "--importMemory", "--noExportMemory", "--use", "abort="];
+
+/** Flags for linmem's own allocator modules: smallest code. */
+export const ALLOCATOR_FLAGS = ["-Oz", "--converge", ...MODULE_FLAGS];
 
 /** Flags for the fast builds, before their helpers are inlined (inlineHelpers). */
-export const FAST_ALLOCATOR_FLAGS = [
-  "-O3",
-  "--noAssert",
-  "--runtime",
-  "stub",
-  "--importMemory",
-  "--noExportMemory",
-  "--use",
-  "abort=",
-];
+export const FAST_ALLOCATOR_FLAGS = ["-O3", ...MODULE_FLAGS];
 
 /**
  * Binaryen's inlining limits for the fast builds, in its measure of a function's size: a helper of up to 400 is
