@@ -96,6 +96,23 @@ describe("linkProgram", () => {
     heap.check();
   });
 
+  it("links the build for speed on request, on an unshared memory only", async () => {
+    const { instance, heap } = await linkProgram(await program(), { allocator: "tlsf", imports: host(), fast: true });
+    const exports = instance.exports as Record<string, (...args: number[]) => number>;
+    const ptr = (exports.allocate as (size: number) => number)(100) >>> 0;
+    expect(heap.usableSize(ptr)).toBeGreaterThanOrEqual(100);
+    heap.free(ptr);
+    heap.check();
+    expect(heap.stats().blocksInUse).toBe(0);
+    await expect(
+      linkProgram(await program({ memory: "(memory 3 100 shared)" }), {
+        allocator: "tlsf",
+        imports: host(),
+        fast: true,
+      }),
+    ).rejects.toThrow(/no fast shared build/);
+  });
+
   it("refuses a memory given whose sharing is not what the program imports", async () => {
     const shared = LinearMemory.create({ initialPages: 3, maximumPages: 100, shared: true });
     await expect(linkProgram(await program(), { allocator: "tlsf", imports: host(), memory: shared })).rejects.toThrow(
