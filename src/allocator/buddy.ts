@@ -341,11 +341,13 @@ export class BuddyAllocator extends AllocatorBase implements BlockAllocator {
 
   /**
    * The end of the heap's own state, its header or its bitmap, whichever lies further: the floor of its footprint,
-   * which moves as the tree grows and the bitmap with it.
+   * which moves as the tree grows and the bitmap with it. Read from the state's two words, with no record made, as a
+   * replay's footprint asks for it after every event.
    */
   stateEnd(): number {
-    const { ptr, size } = this.bitmap();
-    return Math.max(this.start, ptr + size);
+    const u32 = this.memory.u32;
+    const bitmapEnd = (u32[this.bitmapIndex] as number) + blockSize(u32[this.rootOrderIndex] - BITMAP_BELOW_ROOT);
+    return Math.max(this.start, bitmapEnd);
   }
 
   /** One past the tree's last byte: the tree spans treeBase to here, and doubles as the heap grows. */
