@@ -58,16 +58,19 @@ describe("the tlsf module and its TypeScript twin", () => {
   it("refuse a pointer alike when a forged header or back link sits inside a live block", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 0, max: 15 }),
-        fc.integer({ min: 1, max: 30 }),
+        // The victim, one of the blocks left live, and a slot in its payload: both forged words lie inside it, so the
+        // heap itself stays sound and only the pointer is false.
+        fc
+          .constantFrom(...LIVE_VICTIMS)
+          .chain((victim) => fc.tuple(fc.constant(victim), fc.integer({ min: 1, max: requestOf(victim) / 8 }))),
         fc.oneof(fc.nat({ max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 4096 })),
         fc.oneof(fc.nat({ max: 2 ** 32 - 1 }), fc.integer({ min: -600, max: 600 })),
         fc.boolean(),
-        async (victim, slot, header, link, resize) => {
+        async ([victim, slot], header, link, resize) => {
           const lockstep = await pair({ heapBase: 64, initialPages: 1, maximumPages: 2 });
           const blocks: number[] = [];
-          for (let i = 0; i < 16; i++) blocks.push(value(lockstep.allocate(16 + i * 40)));
-          for (const i of [3, 7, 11]) lockstep.free(blocks[i] as number);
+          for (let i = 0; i < BLOCK_COUNT; i++) blocks.push(value(lockstep.allocate(requestOf(i))));
+          for (const i of FREED) lockstep.free(blocks[i] as number);
           // A pointer 8 * slot bytes into the victim, with a forged header before it and a forged word before that,
           // which the check takes for a back link when the forged header has its P bit. Links near the pointer are
           // read as offsets from it.
@@ -97,6 +100,16 @@ describe("the tlsf module and its TypeScript twin", () => {
     lockstep.check();
   });
 });
+
+/** The forged-header test's heap: BLOCK_COUNT blocks of growing sizes, FREED among them freed again. */
+const BLOCK_COUNT = 16;
+const FREED = [3, 7, 11];
+const LIVE_VICTIMS = Array.from({ length: BLOCK_COUNT }, (_, i) => i).filter((i) => !FREED.includes(i));
+
+/** The bytes asked for block `i`: a multiple of 8, all of them inside its payload. */
+function requestOf(i: number): number {
+  return 16 + i * 40;
+}
 
 function value(outcome: ReturnType<Lockstep["run"]>): number {
   if (!("value" in outcome) || outcome.value === undefined) throw new Error(`refused: ${JSON.stringify(outcome)}`);
